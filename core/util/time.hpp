@@ -1,0 +1,13 @@
+// Time in the core is always a parameter (DESIGN rule 1): callers pass a monotonic
+// millisecond count; nothing under core/ reads a clock. The origin is arbitrary.
+#pragma once
+
+#include <cstdint>
+
+namespace tbgw {
+
+// Milliseconds on a monotonic clock chosen by the caller (steady_clock on Linux, the
+// FreeRTOS tick count on a microcontroller). Signed so that differences are safe.
+using Millis = std::int64_t;
+
+}  // namespace tbgw
