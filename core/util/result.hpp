@@ -22,7 +22,7 @@ template <class T, class E>
 class [[nodiscard]] Result {
  public:
   constexpr Result(T value) : ok_(true), value_(std::move(value)) {}  // NOLINT: implicit by design
-  constexpr Result(Err<E> err) : ok_(false), error_(err.error) {}    // NOLINT: implicit by design
+  constexpr Result(Err<E> err) : ok_(false), error_(err.error) {}     // NOLINT: implicit by design
 
   constexpr bool ok() const { return ok_; }
   constexpr explicit operator bool() const { return ok_; }

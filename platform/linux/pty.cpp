@@ -10,7 +10,9 @@
 
 namespace tbgw::platform {
 
-PseudoTerminal::~PseudoTerminal() { close(); }
+PseudoTerminal::~PseudoTerminal() {
+  close();
+}
 
 bool PseudoTerminal::open(std::string& error) {
   close();

@@ -34,7 +34,9 @@ SerialLink::SerialLink(asio::io_context& io, std::string path, int baud, Callbac
       impl_(std::make_unique<Impl>(io)),
       reopen_timer_(io) {}
 
-SerialLink::~SerialLink() { stop(); }
+SerialLink::~SerialLink() {
+  stop();
+}
 
 void SerialLink::start() {
   stopped_ = false;
@@ -50,7 +52,9 @@ void SerialLink::stop() {
   impl_->writing = false;
 }
 
-bool SerialLink::is_open() const { return impl_->stream.is_open(); }
+bool SerialLink::is_open() const {
+  return impl_->stream.is_open();
+}
 
 void SerialLink::try_open() {
   if (stopped_) return;
@@ -72,7 +76,6 @@ void SerialLink::try_open() {
   }
   ++stats_.opens;
   reported_open_failure_ = false;
-  reopen_delay_ms_ = kFirstReopenDelayMs;
   if (callbacks_.on_port_state) callbacks_.on_port_state(true, "opened " + path_);
   start_read();
 }
@@ -109,6 +112,9 @@ void SerialLink::start_read() {
           return;
         }
         stats_.bytes_in += n;
+        // Only a port that delivers data counts as working again: one that opens and fails at
+        // once keeps backing off instead of cycling every 0.5 s.
+        reopen_delay_ms_ = kFirstReopenDelayMs;
         if (callbacks_.on_bytes) callbacks_.on_bytes(std::span(read_buf_.data(), n));
         if (impl_->stream.is_open()) start_read();
       });

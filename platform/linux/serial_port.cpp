@@ -18,8 +18,9 @@ std::string explain_open_error(const std::string& path, int err) {
   std::string msg = "cannot open serial port " + path + ": " + std::strerror(err);
   switch (err) {
     case ENOENT:
-      msg += " (no such device: is the USB-serial adapter plugged in? prefer a stable name "
-             "under /dev/serial/by-id/)";
+      msg +=
+          " (no such device: is the USB-serial adapter plugged in? prefer a stable name "
+          "under /dev/serial/by-id/)";
       break;
     case EACCES:
     case EPERM:
@@ -38,17 +39,32 @@ std::string explain_open_error(const std::string& path, int err) {
 
 bool baud_to_speed(int baud, unsigned& speed) {
   switch (baud) {
-    case 9600: speed = B9600; return true;
-    case 19200: speed = B19200; return true;
-    case 38400: speed = B38400; return true;
-    case 57600: speed = B57600; return true;
-    case 115200: speed = B115200; return true;
-    case 230400: speed = B230400; return true;
-    default: return false;
+    case 9600:
+      speed = B9600;
+      return true;
+    case 19200:
+      speed = B19200;
+      return true;
+    case 38400:
+      speed = B38400;
+      return true;
+    case 57600:
+      speed = B57600;
+      return true;
+    case 115200:
+      speed = B115200;
+      return true;
+    case 230400:
+      speed = B230400;
+      return true;
+    default:
+      return false;
   }
 }
 
-SerialPort::~SerialPort() { close(); }
+SerialPort::~SerialPort() {
+  close();
+}
 
 SerialPort::SerialPort(SerialPort&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
@@ -98,7 +114,9 @@ bool SerialPort::open(const std::string& path, int baud, std::string& error) {
   tio.c_cflag &= ~static_cast<tcflag_t>(PARENB | CSTOPB | CSIZE | CRTSCTS);
   tio.c_cflag |= CS8 | CLOCAL | CREAD;
   tio.c_iflag &= ~static_cast<tcflag_t>(IXON | IXOFF | IXANY);
-  tio.c_cc[VMIN] = 0;  // non-blocking reads; the event loop waits for readiness
+  // VMIN 1 / VTIME 0 with O_NONBLOCK: a read without data fails with EAGAIN. (VMIN 0 would make
+  // it return 0, which an event loop takes for end-of-file.)
+  tio.c_cc[VMIN] = 1;
   tio.c_cc[VTIME] = 0;
   if (::cfsetispeed(&tio, speed) != 0 || ::cfsetospeed(&tio, speed) != 0) {
     return fail("cfsetspeed");
@@ -117,6 +135,8 @@ void SerialPort::close() {
   }
 }
 
-int SerialPort::release() { return std::exchange(fd_, -1); }
+int SerialPort::release() {
+  return std::exchange(fd_, -1);
+}
 
 }  // namespace tbgw::platform
