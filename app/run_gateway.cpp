@@ -108,9 +108,12 @@ int run_gateway(const Options& options) {
   const auto& st = link->poller().stats();
   spdlog::info(
       "stopped: {} requests, {} replies, {} snapshots, {} timeouts, {} CRC errors, {} NACKs, "
-      "{} bad replies",
+      "{} bad replies, reply latency mean {:.1f} ms max {} ms, {} bytes out, {} bytes in",
       st.requests, st.responses, st.snapshots, st.timeouts, st.crc_errors, st.nacks,
-      st.bad_responses);
+      st.bad_responses,
+      st.responses > 0 ? static_cast<double>(st.latency_sum_ms) / static_cast<double>(st.responses)
+                       : 0.0,
+      st.latency_max_ms, st.bytes_out, st.bytes_in);
   return exit_code;
 }
 
