@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "core/tinybms/poller_config.hpp"
-
 namespace tbgw::app {
 
 struct SimOptions {
@@ -20,14 +18,24 @@ struct SimOptions {
   bool solar_day = false;
 };
 
+// Flags that map onto config keys: applied through the schema (app/config_loader), so their
+// ranges live in one place. Unset = not given.
+struct ConfigFlags {
+  std::optional<std::string> serial;
+  std::optional<int> baud;
+  std::optional<std::string> can;
+  std::optional<std::int64_t> poll_interval_ms;
+  std::optional<std::int64_t> response_timeout_ms;
+  std::optional<std::string> log_level;
+};
+
 struct Options {
-  std::string serial_path;
+  std::string config_file;  // --config: read-only seed (see app/config_loader.hpp)
+  std::string state_dir;    // --state-dir: empty = default (installed: /var/lib/tinybms-gw)
+  ConfigFlags flags;
   bool simulate = false;
   SimOptions sim;
-  int baud = 115200;
-  std::string log_level = "info";
-  tinybms::PollerConfig poller;
-  int summary_interval_s = 10;    // a snapshot summary in the log this often (0 = never)
+  int summary_interval_s = 60;    // a snapshot summary in the log this often (0 = never)
   bool print_snapshots = false;   // every snapshot as one JSON line on stdout
   long exit_after_snapshots = 0;  // 0 = run until stopped
   // `settings` subcommand

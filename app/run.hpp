@@ -9,5 +9,7 @@ namespace tbgw::app {
 int run_gateway(const Options& options);
 // Reads the settings, applies --set assignments with read-back, prints the outcome.
 int run_settings_command(const Options& options);
+// Reads a battery state as JSON on stdin, prints the CAN frames it maps to (candump format).
+int run_encode_command(const Options& options);
 
 }  // namespace tbgw::app

@@ -1,77 +1,64 @@
-// run_gateway: the long-running mode. One io_context thread runs the serial link, the poller's
-// timer, the in-process simulator (with --simulate) and signal handling.
+// run_gateway: the long-running mode. One io_context thread runs everything: the serial link,
+// the poller's timer, the CAN output, the in-process simulator (with --simulate), signals.
+//   SIGINT/SIGTERM  stop transmitting, save the energy counters, exit 0
+//   SIGHUP          reload the configuration file; live keys apply at once
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <cstdio>
-#include <variant>
+#include <filesystem>
 
-#include "app/bms_link.hpp"
-#include "app/event_format.hpp"
+#include "app/config_loader.hpp"
+#include "app/gateway.hpp"
 #include "app/run.hpp"
 #include "app/sim_setup.hpp"
-#include "platform/linux/clock.hpp"
+#include "app/version.hpp"
+#include "core/config/config_schema.hpp"
+#include "core/config/config_validate.hpp"
+#include "platform/linux/config_store.hpp"
 
 namespace tbgw::app {
 
 namespace {
 
-// Logs one line per state change and a snapshot summary at most every summary_interval_s.
-class EventLogger {
- public:
-  explicit EventLogger(const Options& options) : options_(options) {}
-
-  // Returns false when the process should stop (--exit-after-snapshots reached).
-  bool operator()(const tinybms::PollerEvent& event) {
-    if (const auto* snapshot = std::get_if<msg::BatterySnapshot>(&event)) {
-      return on_snapshot(*snapshot);
-    }
-    if (const auto* link = std::get_if<msg::LinkState>(&event)) {
-      if (link->status == msg::LinkStatus::lost) {
-        spdlog::warn("link lost: {}", msg::to_string(link->reason));
-      } else {
-        spdlog::info("link {}", msg::to_string(link->status));
-      }
-    } else if (const auto* settings = std::get_if<tinybms::BmsSettings>(&event)) {
-      spdlog::info("settings: {}", settings_summary(*settings));
-    } else if (const auto* version = std::get_if<tinybms::VersionInfo>(&event)) {
-      spdlog::info("TinyBMS {}", version_summary(*version));
-    } else if (const auto* write = std::get_if<tinybms::SettingsWriteResult>(&event)) {
-      spdlog::info("settings write: {}", write_result_summary(*write));
-    }
-    return true;
+bool prepare_state_dir(const std::filesystem::path& dir, std::string& error) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    error = "cannot create state directory " + dir.string() + ": " + ec.message();
+    return false;
   }
+  return true;
+}
 
- private:
-  bool on_snapshot(const msg::BatterySnapshot& snapshot) {
-    ++snapshots_;
-    if (options_.print_snapshots) {
-      std::printf("%s\n", snapshot_json(snapshot).c_str());
-      std::fflush(stdout);
-    }
-    const Millis now = snapshot.stamp_ms;
-    if (options_.summary_interval_s > 0 &&
-        (snapshots_ == 1 || now - last_summary_ms_ >= options_.summary_interval_s * 1000L)) {
-      last_summary_ms_ = now;
-      spdlog::info("{}", snapshot_summary(snapshot));
-    }
-    return options_.exit_after_snapshots == 0 || snapshots_ < options_.exit_after_snapshots;
-  }
-
-  const Options& options_;
-  long snapshots_ = 0;
-  Millis last_summary_ms_ = 0;
-};
+void apply_log_level(const config::GatewayConfig& cfg) {
+  const auto name = config::enum_names(cfg.log_level)[static_cast<std::size_t>(cfg.log_level)];
+  spdlog::set_level(spdlog::level::from_str(std::string(name)));
+}
 
 }  // namespace
 
 int run_gateway(const Options& options) {
+  const std::filesystem::path state_dir = platform::default_state_dir(options.state_dir);
+  std::string error;
+  if (!prepare_state_dir(state_dir, error)) {
+    spdlog::error("{}", error);
+    return 1;
+  }
+  LoadedConfig loaded = load_config(options, state_dir);
+  if (!loaded.ok) {
+    for (const auto& e : loaded.errors) std::fprintf(stderr, "tinybms-gw: %s\n", e.c_str());
+    return 2;
+  }
+  for (const auto& w : loaded.warnings) spdlog::warn("config: {}", w);
+  config::GatewayConfig cfg = loaded.config;
+  apply_log_level(cfg);
+
   boost::asio::io_context io;
   std::unique_ptr<sim::SimulatorHost> simulator;
-  std::string serial_path = options.serial_path;
+  std::string serial_path(cfg.serial_port.view());
   if (options.simulate) {
-    std::string error;
     simulator = start_simulator(io, options.sim, error);
     if (!simulator) {
       spdlog::error("cannot start the simulator: {}", error);
@@ -79,42 +66,60 @@ int run_gateway(const Options& options) {
     }
     serial_path = simulator->device_path();
     spdlog::info("simulator: {} cells on {}", options.sim.cells, serial_path);
+    // --simulate never drives a real CAN bus unless one was named explicitly.
+    if (!loaded.can_backend_named) {
+      const std::string log_spec = "log:" + (state_dir / "can.log").string();
+      (void)config::set(cfg, "can.backend", std::string_view(log_spec));
+      spdlog::info("CAN frames go to the candump log {} (tail -f it to watch)",
+                   (state_dir / "can.log").string());
+    }
+  } else if (serial_path.empty()) {
+    std::fprintf(stderr,
+                 "tinybms-gw: no TinyBMS serial port: give --serial PATH (or serial.port in the "
+                 "config file), or --simulate for the built-in simulator. See --help.\n");
+    return 2;
   }
 
-  EventLogger logger(options);
-  int exit_code = 0;
-  std::unique_ptr<BmsLink> link;
-  link = std::make_unique<BmsLink>(io, serial_path, options.baud, options.poller,
-                                   [&](const tinybms::PollerEvent& event) {
-                                     if (!logger(event)) {
-                                       link->stop();
-                                       io.stop();
-                                     }
-                                   });
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
-    if (ec) return;
-    spdlog::info("signal {}: stopping", signal_number);
-    link->stop();
+  spdlog::info("tinybms-gw {} (config: {}, state: {})", kVersion, loaded.source,
+               state_dir.string());
+  Gateway gateway(io, options, cfg, state_dir, serial_path);
+  gateway.set_done_handler([&] {
+    gateway.stop();
     if (simulator) simulator->stop();
     io.stop();
   });
+  if (!gateway.start(error)) {
+    std::fprintf(stderr, "tinybms-gw: %s\n", error.c_str());
+    return 2;
+  }
 
-  spdlog::info("tinybms-gw 0.1.0 polling {} every {} ms", serial_path,
-               options.poller.live_interval_ms);
-  link->start();
+  boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);
+  stop_signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
+    if (ec) return;
+    spdlog::info("signal {}: stopping", signal_number);
+    gateway.stop();
+    if (simulator) simulator->stop();
+    io.stop();
+  });
+  boost::asio::signal_set reload_signal(io, SIGHUP);
+  std::function<void()> wait_reload = [&] {
+    reload_signal.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      spdlog::info("SIGHUP: reloading the configuration");
+      LoadedConfig next = load_config(options, state_dir);
+      if (!next.ok) {
+        for (const auto& e : next.errors) spdlog::error("config reload refused: {}", e);
+      } else {
+        for (const auto& w : next.warnings) spdlog::warn("config: {}", w);
+        gateway.reload(next.config);
+      }
+      wait_reload();
+    });
+  };
+  wait_reload();
+
   io.run();
-
-  const auto& st = link->poller().stats();
-  spdlog::info(
-      "stopped: {} requests, {} replies, {} snapshots, {} timeouts, {} CRC errors, {} NACKs, "
-      "{} bad replies, reply latency mean {:.1f} ms max {} ms, {} bytes out, {} bytes in",
-      st.requests, st.responses, st.snapshots, st.timeouts, st.crc_errors, st.nacks,
-      st.bad_responses,
-      st.responses > 0 ? static_cast<double>(st.latency_sum_ms) / static_cast<double>(st.responses)
-                       : 0.0,
-      st.latency_max_ms, st.bytes_out, st.bytes_in);
-  return exit_code;
+  return 0;
 }
 
 }  // namespace tbgw::app

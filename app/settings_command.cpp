@@ -21,11 +21,14 @@
 #include <vector>
 
 #include "app/bms_link.hpp"
+#include "app/config_loader.hpp"
 #include "app/event_format.hpp"
 #include "app/run.hpp"
 #include "app/sim_setup.hpp"
+#include "core/config/to_poller_config.hpp"
 #include "core/tinybms/bms_settings.hpp"
 #include "core/tinybms/registers.hpp"
+#include "platform/linux/config_store.hpp"
 
 namespace tbgw::app {
 
@@ -106,9 +109,14 @@ int run_settings_command(const Options& options) {
     writes.push_back(w);
   }
 
+  const auto loaded = load_config(options, platform::default_state_dir(options.state_dir));
+  if (!loaded.ok) {
+    for (const auto& e : loaded.errors) std::fprintf(stderr, "tinybms-gw: %s\n", e.c_str());
+    return 2;
+  }
   boost::asio::io_context io;
   std::unique_ptr<sim::SimulatorHost> simulator;
-  std::string serial_path = options.serial_path;
+  std::string serial_path(loaded.config.serial_port.view());
   if (options.simulate) {
     std::string error;
     simulator = start_simulator(io, options.sim, error);
@@ -117,6 +125,9 @@ int run_settings_command(const Options& options) {
       return 1;
     }
     serial_path = simulator->device_path();
+  } else if (serial_path.empty()) {
+    std::fprintf(stderr, "tinybms-gw settings: give --serial PATH or --simulate\n");
+    return 2;
   }
 
   int exit_code = 1;
@@ -128,7 +139,8 @@ int run_settings_command(const Options& options) {
     io.stop();
   };
   link = std::make_unique<BmsLink>(
-      io, serial_path, options.baud, options.poller, [&](const tinybms::PollerEvent& event) {
+      io, serial_path, loaded.config.serial_baud, config::to_poller_config(loaded.config),
+      [&](const tinybms::PollerEvent& event) {
         if (std::holds_alternative<tinybms::BmsSettings>(event) && !settings_seen) {
           settings_seen = true;
           print_settings(link->poller().registers());

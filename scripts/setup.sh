@@ -11,6 +11,13 @@ PACKAGES=(
   libboost-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3
+  # packaging: sd_notify; dpkg-shlibdeps for the .deb's Depends (cpack packs it without
+  # fakeroot); systemd-analyze and adduser for scripts/test-package.sh
+  libsystemd-dev dpkg-dev systemd adduser
+  # --- CAN (issue 5): python-can as the independent slcan peer (can_slcan_test); qemu, a static
+  # busybox and cpio to boot a Debian kernel with SocketCAN (scripts/test-socketcan-qemu.sh)
+  python3-can qemu-system-x86 busybox-static cpio
+  # --- end CAN
 )
 
 missing=()

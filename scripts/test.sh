@@ -2,7 +2,9 @@
 # Sets up, builds and runs every test:
 #   1. release build: unit + integration tests (real pseudo-terminals, real simulator, real binaries)
 #   2. asan preset (AddressSanitizer + UBSan): the core unit tests, including the fuzz tests
-#   3. clang-format check of every source file
+#   3. the .deb: contents, `systemd-analyze verify`, install/upgrade/purge in a throwaway root
+#   4. SocketCAN on a real kernel: a Debian kernel with vcan booted in qemu (cached in build/qemu)
+#   5. clang-format check of every source file
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -16,6 +18,16 @@ ctest --preset release -j "$jobs"
 echo "== asan/ubsan build and unit tests"
 scripts/build.sh asan
 ctest --preset asan -j "$jobs" -L unit
+
+# --- packaging: the .deb's contents, unit and a live install in a throwaway root
+echo "== package (.deb)"
+scripts/test-package.sh
+# --- end packaging
+
+# --- CAN (issue 5): the SocketCAN backend on a real kernel (Debian's, booted in qemu with vcan)
+echo "== SocketCAN under qemu"
+scripts/test-socketcan-qemu.sh release
+# --- end CAN
 
 echo "== clang-format"
 scripts/check-format.sh

@@ -152,7 +152,7 @@ struct FaultCase {
   const char* name;
   std::vector<std::string> sim_args;
   const char* expected_in_stats;  // a counter the final stats line must show as non-zero
-  const char* poll_interval_ms = "200";
+  const char* poll_interval_ms = "300";
 };
 
 class LinkFaults : public ::testing::TestWithParam<FaultCase> {};
@@ -206,7 +206,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(LinkOverPty, GivenBmsGoesSilent_WhenItReturns_ThenLinkLostWithReasonAndBack) {
   Sim sim({"--seed", "5"});
   ASSERT_FALSE(sim.device.empty());
-  Process gw(gw_args({"--serial", sim.device, "--poll-interval-ms", "200"}));
+  Process gw(gw_args({"--serial", sim.device, "--poll-interval-ms", "300"}));
   ASSERT_TRUE(gw.wait_for_stderr("link up", 10s)) << gw.stderr_text();
   sim.process.write_line("fault silent on");
   EXPECT_TRUE(gw.wait_for_stderr("link lost: timeout", 15s)) << gw.stderr_text();
@@ -224,7 +224,7 @@ TEST(LinkOverPty, GivenPortDisappears_WhenADeviceReturnsUnderTheSameName_ThenLin
   auto first = std::make_unique<Sim>(std::vector<std::string>{"--seed", "1"});
   ASSERT_FALSE(first->device.empty());
   fs::create_symlink(first->device, link);
-  Process gw(gw_args({"--serial", link.string(), "--poll-interval-ms", "200"}));
+  Process gw(gw_args({"--serial", link.string(), "--poll-interval-ms", "300"}));
   ASSERT_TRUE(gw.wait_for_stderr("link up", 10s)) << gw.stderr_text();
 
   first->process.signal(SIGKILL);  // unplugged: the pty goes away under the gateway
@@ -295,7 +295,7 @@ TEST(CommandLine, GivenMissingDevice_WhenStarted_ThenExplainsAndKeepsRetryingWit
 
 TEST(CommandLine, GivenSimulate_WhenRun_ThenInProcessSimulatorFeedsSnapshots) {
   Process gw(gw_args({"--simulate", "--print-snapshots", "--exit-after-snapshots", "3",
-                      "--sim-cells", "8", "--poll-interval-ms", "200"}));
+                      "--sim-cells", "8", "--poll-interval-ms", "300"}));
   const auto snapshots = collect_snapshots(gw, 3, 20s);
   EXPECT_EQ(gw.wait(), 0) << gw.stderr_text();
   ASSERT_EQ(snapshots.size(), 3U);

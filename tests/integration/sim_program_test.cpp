@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 
 std::vector<json> gateway_snapshots(const std::string& device, std::size_t n) {
-  Process gw({TBGW_GW_BIN, "--serial", device, "--print-snapshots", "--poll-interval-ms", "200",
+  Process gw({TBGW_GW_BIN, "--serial", device, "--print-snapshots", "--poll-interval-ms", "300",
               "--exit-after-snapshots", std::to_string(n)});
   std::vector<json> out;
   while (out.size() < n) {

@@ -1,0 +1,79 @@
+#include "app/config_loader.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <string_view>
+
+#include "core/config/config_schema.hpp"
+#include "core/config/config_validate.hpp"
+#include "platform/linux/config_json.hpp"
+#include "platform/linux/config_store.hpp"
+#include "platform/linux/config_text.hpp"
+
+namespace tbgw::app {
+
+namespace {
+
+bool read_file(const std::string& path, std::string& text) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  text = ss.str();
+  return true;
+}
+
+}  // namespace
+
+LoadedConfig load_config(const Options& options, const std::filesystem::path& state_dir) {
+  LoadedConfig out;
+  std::error_code ec;
+  if (std::filesystem::exists(state_dir / "config.json", ec)) {
+    platform::ConfigStore store(state_dir);
+    auto loaded = store.load();
+    out.config = loaded.config;
+    out.source = store.config_path().string();
+    if (loaded.degraded()) out.warnings.push_back(loaded.summary());
+    for (const auto& p : loaded.problems) out.warnings.push_back(p);
+  } else if (!options.config_file.empty()) {
+    std::string text;
+    if (!read_file(options.config_file, text)) {
+      out.errors.push_back("cannot read config file " + options.config_file);
+      return out;
+    }
+    auto parsed = platform::config_from_json(text);
+    if (!parsed.ok) {
+      for (const auto& e : parsed.errors) out.errors.push_back(options.config_file + ": " + e);
+      return out;
+    }
+    out.config = parsed.config;
+    out.source = options.config_file;
+  } else {
+    out.source = "defaults";
+  }
+  out.can_backend_named = out.config.can_backend.view() != config::defaults().can_backend.view();
+
+  // Flags: one batch through the schema, all or nothing.
+  std::vector<config::ConfigSetting> flags;
+  const auto& f = options.flags;
+  if (f.serial) flags.push_back({"serial.port", std::string_view(*f.serial)});
+  if (f.baud) flags.push_back({"serial.baud", std::int64_t{*f.baud}});
+  if (f.can) flags.push_back({"can.backend", std::string_view(*f.can)});
+  if (f.poll_interval_ms) flags.push_back({"poll.live_interval_ms", *f.poll_interval_ms});
+  if (f.response_timeout_ms) {
+    flags.push_back({"poll.response_timeout_ms", *f.response_timeout_ms});
+  }
+  if (f.log_level) flags.push_back({"log.level", std::string_view(*f.log_level)});
+  if (!flags.empty()) {
+    const auto errors = config::apply_settings(out.config, flags);
+    if (!errors.ok()) {
+      for (const auto& e : platform::describe(errors)) out.errors.push_back(e);
+      return out;
+    }
+  }
+  if (f.can) out.can_backend_named = true;
+  out.ok = true;
+  return out;
+}
+
+}  // namespace tbgw::app

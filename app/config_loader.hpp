@@ -1,0 +1,32 @@
+// Where the running configuration comes from, in order (later wins):
+//   1. the schema's defaults (core/config);
+//   2. the configuration file: STATE_DIR/config.json when it exists (the gateway's own file,
+//      written atomically with a last-good copy; later issues' web UI and API save there), else
+//      the file named by --config (the installer's seed, e.g. /etc/tinybms-gw/config.json,
+//      which the gateway only reads);
+//   3. command-line flags (--serial, --baud, --can, --poll-interval-ms, --response-timeout-ms,
+//      --log-level), which are never saved.
+// Every value passes the one schema; an error names the key and the allowed range.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "app/options.hpp"
+#include "core/config/gateway_config.hpp"
+
+namespace tbgw::app {
+
+struct LoadedConfig {
+  bool ok = false;
+  config::GatewayConfig config;
+  std::string source;                 // which file (or "defaults")
+  std::vector<std::string> errors;    // fatal: bad flags or an unusable --config file
+  std::vector<std::string> warnings;  // degraded but running (corrupt file, last-good used)
+  bool can_backend_named = false;     // by a flag or a file (for --simulate's safe default)
+};
+
+LoadedConfig load_config(const Options& options, const std::filesystem::path& state_dir);
+
+}  // namespace tbgw::app

@@ -1,0 +1,417 @@
+// The gateway service: the channel table and its subscribers, in one place.
+//
+//   BmsLink (poller) ──▶ snapshot ──▶ energy counter ──▶ energy
+//                    │            ├──▶ charge pipeline ──▶ decision, alarms ──▶ CAN output
+//                    │            └──▶ event log (summary, --print-snapshots)
+//                    ├──▶ link ─────▶ charge pipeline (staleness), event log, systemd status
+//                    ├──▶ settings, version (latest values for the pipeline and the encoder)
+//   1 s tick ─────────▶ charge pipeline stale policy ──▶ decision ──▶ CAN output (stop/hold)
+//   reload (SIGHUP) ──▶ config_changed
+//
+// Delivery is synchronous on the io_context thread; no component calls another's internals.
+#include "app/gateway.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <cstdio>
+#include <variant>
+
+#include "app/bms_link.hpp"
+#include "app/charge_pipeline.hpp"
+#include "app/decision_log.hpp"
+#include "app/event_format.hpp"
+#include "app/gateway_config_map.hpp"
+#include "core/bus/channel.hpp"
+#include "core/config/config_diff.hpp"
+#include "core/config/config_schema.hpp"
+#include "core/config/to_poller_config.hpp"
+#include "core/energy/energy_counter.hpp"
+#include "core/msg/config_changed.hpp"
+#include "core/msg/energy_counters.hpp"
+#include "platform/linux/can_backend_factory.hpp"
+#include "platform/linux/can_output.hpp"
+#include "platform/linux/clock.hpp"
+#include "platform/linux/config_text.hpp"
+#include "platform/linux/energy_store.hpp"
+#include "platform/linux/systemd_notify.hpp"
+
+namespace tbgw::app {
+
+namespace {
+
+namespace asio = boost::asio;
+
+bool snapshot_is_valid(const msg::BatterySnapshot& s) {
+  return s.cell_count >= 4 && s.cell_count <= msg::BatterySnapshot::kMaxCells &&
+         std::isfinite(s.pack_voltage_v) && std::isfinite(s.pack_current_a) &&
+         std::isfinite(s.soc_pct) && s.soc_pct >= 0.0 && s.soc_pct <= 100.0;
+}
+
+bool decision_is_valid(const msg::ChargeDecision& d) {
+  // Never a valid limit of 0 V, never a negative current (DESIGN rule 5).
+  return !d.valid || (d.cvl_v > 0.0F && d.dvl_v > 0.0F && d.ccl_a >= 0.0F && d.dcl_a >= 0.0F &&
+                      std::isfinite(d.cvl_v) && std::isfinite(d.ccl_a) && std::isfinite(d.dcl_a) &&
+                      std::isfinite(d.dvl_v));
+}
+
+// The channel table: every message of the gateway, its kind, validator and capacity.
+struct Channels {
+  bus::StateChannel<msg::BatterySnapshot, 8> snapshot{"battery_snapshot", &snapshot_is_valid};
+  bus::StateChannel<msg::LinkState, 8> link{"link_state"};
+  bus::StateChannel<tinybms::BmsSettings, 4> settings{"bms_settings"};
+  bus::StateChannel<tinybms::VersionInfo, 4> version{"bms_version"};
+  bus::StateChannel<msg::ChargeDecision, 8> decision{"charge_decision", &decision_is_valid};
+  bus::StateChannel<msg::BatteryAlarms, 8> alarms{"battery_alarms"};
+  bus::StateChannel<msg::EnergyCounters, 4> energy{"energy_counters", &msg::is_valid};
+  bus::EventChannel<msg::ConfigChanged, 8> config_changed{"config_changed", &msg::is_valid};
+};
+
+template <class R>
+void must(const R& result, const char* what) {
+  // A full channel at start-up is a wiring bug: the capacity in the table is too small.
+  if (!result.ok()) {
+    spdlog::critical("bus wiring: {}: {}", what, bus::to_string(result.error()));
+    std::abort();
+  }
+}
+
+}  // namespace
+
+struct Gateway::Impl {
+  Impl(asio::io_context& io_, const Options& options_, const config::GatewayConfig& cfg_,
+       std::filesystem::path state_dir_, std::string serial_path_)
+      : io(io_),
+        options(options_),
+        cfg(cfg_),
+        state_dir(std::move(state_dir_)),
+        serial_path(std::move(serial_path_)),
+        pipeline(charge_params_from(cfg), alarm_thresholds_from(cfg), identity_from(cfg, {})),
+        energy_store(state_dir),
+        tick_timer(io),
+        persist_timer(io),
+        watchdog_timer(io) {}
+
+  void wire();
+  void on_poller_event(const tinybms::PollerEvent& event);
+  void on_snapshot(const msg::BatterySnapshot& s);
+  void publish_decision(const msg::ChargeDecision& d);
+  void on_tick();
+  void arm_tick();
+  void arm_persist();
+  void arm_watchdog();
+  void save_energy(const char* why);
+
+  asio::io_context& io;
+  const Options& options;
+  config::GatewayConfig cfg;
+  std::filesystem::path state_dir;
+  std::string serial_path;
+
+  Channels ch;
+  std::unique_ptr<BmsLink> link;
+  ChargePipeline pipeline;
+  DecisionLog decision_log;
+  energy::EnergyCounter energy_counter;
+  platform::EnergyStore energy_store;
+  std::unique_ptr<platform::CanBackend> can_backend;
+  std::unique_ptr<platform::CanOutput> can;
+  platform::SystemdNotify notify;
+  asio::steady_timer tick_timer;
+  asio::steady_timer persist_timer;
+  asio::steady_timer watchdog_timer;
+  std::function<void()> on_done;
+
+  long snapshots = 0;
+  Millis last_summary_ms = 0;
+  bool stopped = false;
+};
+
+void Gateway::Impl::wire() {
+  // Energy first: the pipeline's 0x378 frame reads the counters this snapshot produced.
+  must(ch.snapshot.subscribe([this](const msg::BatterySnapshot& s) {
+    energy_counter.on_snapshot(s);
+    (void)ch.energy.publish(energy_counter.snapshot());
+  }),
+       "energy");
+  must(ch.snapshot.subscribe([this](const msg::BatterySnapshot& s) { on_snapshot(s); }),
+       "pipeline");
+  must(ch.link.subscribe([this](const msg::LinkState& l) {
+    pipeline.on_link(l, l.stamp_ms);
+    if (l.status == msg::LinkStatus::lost) {
+      spdlog::warn("TinyBMS link lost: {}", msg::to_string(l.reason));
+      notify.status(std::string("TinyBMS link lost: ") + msg::to_string(l.reason));
+    } else {
+      spdlog::info("TinyBMS link {}", msg::to_string(l.status));
+      notify.status(std::string("TinyBMS link ") + msg::to_string(l.status));
+    }
+    on_tick();  // apply the stale-data policy now, not at the next tick
+  }),
+       "link");
+  must(ch.version.subscribe([this](const tinybms::VersionInfo& v) {
+    spdlog::info("TinyBMS {}", version_summary(v));
+    pipeline.set_identity(identity_from(cfg, v));
+  }),
+       "version");
+  must(ch.settings.subscribe([](const tinybms::BmsSettings& s) {
+    spdlog::info("TinyBMS settings: {}", settings_summary(s));
+  }),
+       "settings");
+  must(ch.decision.subscribe([this](const msg::ChargeDecision& d) { decision_log.on_decision(d); }),
+       "decision log");
+  must(ch.config_changed.subscribe([](const msg::ConfigChanged& c) {
+    spdlog::info("configuration changed: {} key(s){}", c.count(),
+                 c.restart_needed ? ", some need a restart" : "");
+  }),
+       "config log");
+}
+
+void Gateway::Impl::on_poller_event(const tinybms::PollerEvent& event) {
+  if (const auto* s = std::get_if<msg::BatterySnapshot>(&event)) {
+    msg::BatterySnapshot snapshot = *s;
+    if (cfg.bms_invert_current) snapshot.pack_current_a = -snapshot.pack_current_a;
+    if (!ch.snapshot.publish(snapshot).ok()) spdlog::warn("snapshot refused by its validator");
+  } else if (const auto* l = std::get_if<msg::LinkState>(&event)) {
+    (void)ch.link.publish(*l);
+  } else if (const auto* st = std::get_if<tinybms::BmsSettings>(&event)) {
+    (void)ch.settings.publish(*st);
+  } else if (const auto* v = std::get_if<tinybms::VersionInfo>(&event)) {
+    (void)ch.version.publish(*v);
+  } else if (const auto* w = std::get_if<tinybms::SettingsWriteResult>(&event)) {
+    spdlog::info("TinyBMS settings write: {}", write_result_summary(*w));
+  }
+}
+
+void Gateway::Impl::on_snapshot(const msg::BatterySnapshot& s) {
+  const tinybms::BmsSettings* settings = ch.settings.latest();
+  const msg::LinkState* l = ch.link.latest();
+  const msg::EnergyCounters* e = ch.energy.latest();
+  const victron::EnergyTotals energy{e ? e->wh_charged : 0.0, e ? e->wh_discharged : 0.0};
+  const auto out = pipeline.on_snapshot(s, settings ? *settings : tinybms::BmsSettings{},
+                                        l ? l->status : msg::LinkStatus::up, energy, s.stamp_ms);
+  (void)ch.alarms.publish(out.alarms);
+  publish_decision(out.decision);
+  if (out.encode_failed) {
+    spdlog::error("CAN encoder refused the decision ({}): nothing sent",
+                  victron::to_string(out.encode_error));
+  }
+  if (out.frames.count > 0) {
+    if (auto r = can->update(out.frames.view()); !r.ok()) {
+      spdlog::error("CAN output refused the frame set: {}",
+                    platform::CanOutput::to_string(r.error()));
+    }
+  } else if (can->transmitting()) {
+    can->invalidate();
+  }
+
+  ++snapshots;
+  if (options.print_snapshots) {
+    std::printf("%s\n", snapshot_json(s).c_str());
+    std::fflush(stdout);
+  }
+  if (options.summary_interval_s > 0 &&
+      (snapshots == 1 || s.stamp_ms - last_summary_ms >= options.summary_interval_s * 1000L)) {
+    last_summary_ms = s.stamp_ms;
+    spdlog::info("{}", snapshot_summary(s));
+  }
+  if (options.exit_after_snapshots > 0 && snapshots >= options.exit_after_snapshots && on_done) {
+    on_done();
+  }
+}
+
+void Gateway::Impl::publish_decision(const msg::ChargeDecision& d) {
+  if (!ch.decision.publish(d).ok()) {
+    // Refused by the validator (a zero CVL, a negative current): never let it reach the bus.
+    spdlog::critical("charge decision refused by its validator: CAN output stopped");
+    can->invalidate();
+  }
+}
+
+void Gateway::Impl::on_tick() {
+  if (stopped) return;
+  const Millis now = platform::now_ms();
+  const msg::ChargeDecision d = pipeline.tick(now);
+  const msg::ChargeDecision* last = ch.decision.latest();
+  if (last == nullptr) return;  // nothing decided yet: nothing to withdraw
+  if (!d.valid && can->transmitting()) {
+    can->invalidate();
+    publish_decision(d);
+  } else if (d.valid && (!last->valid || d.ccl_a != last->ccl_a || d.cvl_v != last->cvl_v)) {
+    // hold_safe: the policy changed the decision between snapshots; re-encode with the last
+    // good snapshot so the bus carries it.
+    publish_decision(d);
+    if (const auto* s = ch.snapshot.latest()) {
+      const auto* st = ch.settings.latest();
+      const auto* a = ch.alarms.latest();
+      const auto* e = ch.energy.latest();
+      victron::FrameSet frames;
+      if (st && a &&
+          pipeline.encode(*s, d, *a, *st, {e ? e->wh_charged : 0.0, e ? e->wh_discharged : 0.0},
+                          frames)) {
+        (void)can->update(frames.view());
+      }
+    }
+  }
+}
+
+void Gateway::Impl::arm_tick() {
+  tick_timer.expires_after(std::chrono::seconds(1));
+  tick_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped) return;
+    on_tick();
+    arm_tick();
+  });
+}
+
+void Gateway::Impl::arm_persist() {
+  persist_timer.expires_after(std::chrono::seconds(cfg.energy_persist_interval_s));
+  persist_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped) return;
+    save_energy("periodic");
+    arm_persist();
+  });
+}
+
+void Gateway::Impl::arm_watchdog() {
+  const auto interval = notify.watchdog_interval();
+  if (!interval) return;
+  watchdog_timer.expires_after(*interval / 2);
+  watchdog_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped) return;
+    notify.watchdog_ping();  // only a loop that still turns gets here
+    arm_watchdog();
+  });
+}
+
+void Gateway::Impl::save_energy(const char* why) {
+  std::string error;
+  if (!energy_store.save(energy_counter.snapshot(), error)) {
+    spdlog::error("energy counters not saved ({}): {}", why, error);
+  }
+}
+
+Gateway::Gateway(asio::io_context& io, const Options& options, const config::GatewayConfig& cfg,
+                 std::filesystem::path state_dir, std::string serial_path)
+    : impl_(
+          std::make_unique<Impl>(io, options, cfg, std::move(state_dir), std::move(serial_path))) {}
+
+Gateway::~Gateway() {
+  stop();
+}
+
+void Gateway::set_done_handler(std::function<void()> on_done) {
+  impl_->on_done = std::move(on_done);
+}
+
+bool Gateway::start(std::string& error) {
+  Impl& g = *impl_;
+  std::string can_spec(g.cfg.can_backend.view());
+  g.can_backend = platform::make_can_backend(g.io, can_spec, error);
+  if (!g.can_backend) {
+    error = "CAN backend '" + can_spec + "': " + error;
+    return false;
+  }
+  g.can_backend->set_health_handler([](const platform::CanHealthState& h) {
+    if (h.level == platform::CanHealth::ok) {
+      spdlog::info("CAN: ok");
+    } else {
+      spdlog::warn("CAN: {}: {}", platform::to_string(h.level), h.reason);
+    }
+  });
+  g.can = std::make_unique<platform::CanOutput>(g.io, *g.can_backend);
+  g.can->set_gx_handler([](const platform::GxStatus& gx) {
+    if (gx.present) {
+      spdlog::info("Victron GX seen on CAN (0x305/0x307)");
+    } else {
+      spdlog::warn("Victron GX silent: no 0x305/0x307 for 5 s");
+    }
+  });
+  g.wire();
+
+  const auto loaded = g.energy_store.load();
+  spdlog::info("energy counters: {}", loaded.detail);
+  (void)g.energy_counter.restore(loaded.counters);
+  g.energy_counter.set_max_gap_ms(std::max<Millis>(10'000, 3 * g.cfg.poll_live_interval_ms));
+
+  g.link = std::make_unique<BmsLink>(
+      g.io, g.serial_path, g.cfg.serial_baud, config::to_poller_config(g.cfg),
+      [this](const tinybms::PollerEvent& e) { impl_->on_poller_event(e); });
+  g.can->start();
+  g.link->start();
+  g.arm_tick();
+  g.arm_persist();
+  g.arm_watchdog();
+  spdlog::info("tinybms-gw polling {} every {} ms; CAN output {}", g.serial_path,
+               g.cfg.poll_live_interval_ms, g.can_backend->describe());
+  g.notify.ready();
+  g.notify.status("started, waiting for the TinyBMS");
+  return true;
+}
+
+void Gateway::stop() {
+  Impl& g = *impl_;
+  if (g.stopped) return;
+  g.stopped = true;
+  g.notify.stopping();
+  // Stop transmitting first: no frame may go out while the rest shuts down.
+  if (g.can) {
+    g.can_backend->set_health_handler(nullptr);  // "stopped" is not a fault worth a warning
+    g.can->invalidate();
+    g.can->stop();
+  }
+  if (g.link) {
+    g.link->stop();
+    const auto& st = g.link->poller().stats();
+    spdlog::info(
+        "stopped: {} requests, {} replies, {} snapshots, {} timeouts, {} CRC errors, {} NACKs, "
+        "{} bad replies, reply latency mean {:.1f} ms max {} ms, {} bytes out, {} bytes in",
+        st.requests, st.responses, st.snapshots, st.timeouts, st.crc_errors, st.nacks,
+        st.bad_responses,
+        st.responses > 0
+            ? static_cast<double>(st.latency_sum_ms) / static_cast<double>(st.responses)
+            : 0.0,
+        st.latency_max_ms, st.bytes_out, st.bytes_in);
+  }
+  g.tick_timer.cancel();
+  g.persist_timer.cancel();
+  g.watchdog_timer.cancel();
+  g.save_energy("stop");
+}
+
+void Gateway::reload(const config::GatewayConfig& next) {
+  Impl& g = *impl_;
+  const auto d = config::diff(g.cfg, next);
+  if (d.empty()) {
+    spdlog::info("configuration reloaded: no change");
+    return;
+  }
+  msg::ConfigChanged changed;
+  changed.stamp_ms = platform::now_ms();
+  changed.restart_needed = d.needs_restart();
+  for (const config::ConfigKey* key : d.changed()) {
+    const bool live = key->apply == config::Apply::live;
+    if (live) {
+      spdlog::info("config: {}", platform::describe_change(*key, g.cfg, next));
+    } else {
+      spdlog::warn("config: {} (takes effect after a restart)",
+                   platform::describe_change(*key, g.cfg, next));
+    }
+    changed.mark(config::key_index(*key));
+  }
+  // Live keys apply now; restart keys keep their running value until the next start.
+  config::GatewayConfig applied = next;
+  applied.serial_port = g.cfg.serial_port;
+  applied.serial_baud = g.cfg.serial_baud;
+  applied.can_backend = g.cfg.can_backend;
+  g.cfg = applied;
+  g.link->poller().set_config(config::to_poller_config(g.cfg));
+  g.pipeline.controller().set_params(charge_params_from(g.cfg));
+  g.pipeline.evaluator().set_thresholds(alarm_thresholds_from(g.cfg));
+  const tinybms::VersionInfo* v = g.ch.version.latest();
+  g.pipeline.set_identity(identity_from(g.cfg, v ? *v : tinybms::VersionInfo{}));
+  spdlog::set_level(spdlog::level::from_str(
+      std::string(config::enum_names(g.cfg.log_level)[static_cast<std::size_t>(g.cfg.log_level)])));
+  (void)g.ch.config_changed.publish(changed);
+}
+
+}  // namespace tbgw::app

@@ -1,0 +1,43 @@
+// Gateway: the running service. Wires the TinyBMS link, the charge pipeline, the CAN output,
+// the energy counters and the logs together through the typed bus, on one io_context thread.
+//
+// The channel table and who subscribes to what are in gateway.cpp, in one place (style rule
+// 10): every network face is a subscriber; none calls another.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "app/options.hpp"
+#include "core/config/gateway_config.hpp"
+
+namespace tbgw::app {
+
+class Gateway {
+ public:
+  Gateway(boost::asio::io_context& io, const Options& options, const config::GatewayConfig& cfg,
+          std::filesystem::path state_dir, std::string serial_path);
+  ~Gateway();
+  Gateway(const Gateway&) = delete;
+  Gateway& operator=(const Gateway&) = delete;
+
+  // Opens the CAN backend and starts polling. False with `error` when the CAN spec is unusable.
+  bool start(std::string& error);
+  // Stops transmitting, saves the energy counters, stops the link.
+  void stop();
+  // Applies a new configuration: live keys at once, the rest logged as needing a restart.
+  void reload(const config::GatewayConfig& next);
+
+  // Called when --exit-after-snapshots is reached.
+  void set_done_handler(std::function<void()> on_done);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tbgw::app

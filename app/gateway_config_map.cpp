@@ -1,0 +1,35 @@
+#include "app/gateway_config_map.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/config/to_charge_params.hpp"
+
+namespace tbgw::app {
+
+control::ChargeParams charge_params_from(const config::GatewayConfig& cfg) {
+  return config::to_charge_params(cfg);
+}
+
+victron::AlarmThresholds alarm_thresholds_from(const config::GatewayConfig& cfg) {
+  return config::to_alarm_thresholds(cfg);
+}
+
+victron::EncoderIdentity identity_from(const config::GatewayConfig& cfg,
+                                       const tinybms::VersionInfo& version) {
+  auto identity =
+      victron::make_identity(cfg.can_manufacturer_name.view(), cfg.can_battery_name.view(),
+                             cfg.can_family_name.view(), cfg.can_send_0x35c);
+  if (!identity.ok()) {
+    spdlog::warn("CAN identity: {} (manufacturer '{}', battery name '{}'); using '{}' for both",
+                 victron::to_string(identity.error()), cfg.can_manufacturer_name.view(),
+                 cfg.can_battery_name.view(), cfg.can_manufacturer_name.view());
+    identity =
+        victron::make_identity(cfg.can_manufacturer_name.view(), cfg.can_manufacturer_name.view(),
+                               cfg.can_family_name.view(), cfg.can_send_0x35c);
+  }
+  victron::EncoderIdentity id = identity.ok() ? *identity : victron::EncoderIdentity{};
+  id.firmware = victron::firmware_word(version);
+  return id;
+}
+
+}  // namespace tbgw::app

@@ -1,0 +1,149 @@
+#include "app/snapshot_input.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+namespace tbgw::app {
+
+namespace {
+
+using nlohmann::json;
+
+// Typical TinyBMS settings for a LiFePO4 pack (the simulator's defaults), used for every
+// setting the input does not give.
+tinybms::BmsSettings default_settings(std::uint16_t cells) {
+  tinybms::BmsSettings s;
+  s.series_cells = cells;
+  s.fully_charged_cell_mv = 3550;
+  s.fully_discharged_cell_mv = 2900;
+  s.early_balancing_cell_mv = 3400;
+  s.charge_finished_current_ma = 1000;
+  s.capacity_ah = 280.0F;
+  s.allowed_disbalance_mv = 15;
+  s.over_voltage_cutoff_cell_mv = 3650;
+  s.under_voltage_cutoff_cell_mv = 2800;
+  s.discharge_over_current_a = 200;
+  s.charge_over_current_a = 150;
+  s.over_heat_cutoff_c = 60;
+  s.low_temp_charge_cutoff_c = 0;
+  return s;
+}
+
+template <class T>
+bool read_number(const json& obj, const char* key, T& out, std::string& error, double min,
+                 double max) {
+  if (!obj.contains(key) || obj[key].is_null()) return true;  // optional: keep the default
+  if (!obj[key].is_number()) {
+    error = std::string(key) + ": expected a number";
+    return false;
+  }
+  const double v = obj[key].get<double>();
+  if (!std::isfinite(v) || v < min || v > max) {
+    error = std::string(key) + ": " + std::to_string(v) + " is outside " + std::to_string(min) +
+            " .. " + std::to_string(max);
+    return false;
+  }
+  out = static_cast<T>(v);
+  return true;
+}
+
+msg::OnlineStatus status_from_name(const std::string& name) {
+  if (name == "charging") return msg::OnlineStatus::charging;
+  if (name == "fully_charged") return msg::OnlineStatus::fully_charged;
+  if (name == "discharging") return msg::OnlineStatus::discharging;
+  if (name == "regeneration") return msg::OnlineStatus::regeneration;
+  if (name == "idle") return msg::OnlineStatus::idle;
+  if (name == "fault") return msg::OnlineStatus::fault;
+  return msg::OnlineStatus::unknown;
+}
+
+}  // namespace
+
+bool parse_battery_input(const std::string& json_text, BatteryInput& out, std::string& error) {
+  const json j = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    error = "input is not a JSON object";
+    return false;
+  }
+  msg::BatterySnapshot& s = out.snapshot;
+  if (!j.contains("cell_mv") || !j["cell_mv"].is_array()) {
+    error = "cell_mv: expected an array of cell voltages in mV (pack order, cell 1 first)";
+    return false;
+  }
+  const auto& cells = j["cell_mv"];
+  if (cells.size() < 4 || cells.size() > msg::BatterySnapshot::kMaxCells) {
+    error = "cell_mv: " + std::to_string(cells.size()) + " cells; a TinyBMS has 4 to 16";
+    return false;
+  }
+  s.cell_count = static_cast<std::uint8_t>(cells.size());
+  double sum_v = 0.0;
+  float min_mv = 1e9F, max_mv = 0.0F;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (!cells[i].is_number() || cells[i].get<double>() < 0 || cells[i].get<double>() > 5000) {
+      error = "cell_mv[" + std::to_string(i) + "]: expected a number in 0 .. 5000 mV";
+      return false;
+    }
+    s.cell_mv[i] = cells[i].get<float>();
+    sum_v += static_cast<double>(s.cell_mv[i]) / 1000.0;
+    min_mv = std::min(min_mv, s.cell_mv[i]);
+    max_mv = std::max(max_mv, s.cell_mv[i]);
+  }
+  s.min_cell_mv = static_cast<std::uint16_t>(std::lround(min_mv));
+  s.max_cell_mv = static_cast<std::uint16_t>(std::lround(max_mv));
+  s.pack_voltage_v = static_cast<float>(sum_v);
+  s.detected_cells = s.cell_count;
+  s.configured_cells = s.cell_count;
+  s.soh_pct = 100.0F;
+  s.temps_c = {25.0F, 25.0F, 0.0F};
+  s.temp_present = {true, true, false};
+  s.online_status = msg::OnlineStatus::idle;
+  s.online_status_raw = 0x97;
+  bool ok = read_number(j, "pack_voltage_v", s.pack_voltage_v, error, 0, 100) &&
+            read_number(j, "pack_current_a", s.pack_current_a, error, -2000, 2000) &&
+            read_number(j, "soc_pct", s.soc_pct, error, 0, 100) &&
+            read_number(j, "soh_pct", s.soh_pct, error, 0, 100) &&
+            read_number(j, "min_cell_mv", s.min_cell_mv, error, 0, 5000) &&
+            read_number(j, "max_cell_mv", s.max_cell_mv, error, 0, 5000);
+  if (!ok) return false;
+  s.soh_valid = j.contains("soh_pct") && j["soh_pct"].is_number();
+  const char* temp_keys[] = {"temp_internal_c", "temp_external1_c", "temp_external2_c"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (!j.contains(temp_keys[i])) continue;
+    if (j[temp_keys[i]].is_null()) {
+      s.temp_present[i] = false;
+      continue;
+    }
+    if (!read_number(j, temp_keys[i], s.temps_c[i], error, -60, 150)) return false;
+    s.temp_present[i] = true;
+  }
+  if (j.contains("online_status") && j["online_status"].is_string()) {
+    s.online_status = status_from_name(j["online_status"].get<std::string>());
+    s.online_status_raw = static_cast<std::uint16_t>(s.online_status);
+  }
+  out.settings = default_settings(s.cell_count);
+  if (j.contains("settings")) {
+    const json& st = j["settings"];
+    if (!st.is_object()) {
+      error = "settings: expected an object";
+      return false;
+    }
+    tinybms::BmsSettings& b = out.settings;
+    ok = read_number(st, "series_cells", b.series_cells, error, 4, 16) &&
+         read_number(st, "fully_charged_cell_mv", b.fully_charged_cell_mv, error, 1200, 4500) &&
+         read_number(st, "over_voltage_cutoff_cell_mv", b.over_voltage_cutoff_cell_mv, error, 1200,
+                     4500) &&
+         read_number(st, "under_voltage_cutoff_cell_mv", b.under_voltage_cutoff_cell_mv, error, 800,
+                     3500) &&
+         read_number(st, "capacity_ah", b.capacity_ah, error, 0.1, 655) &&
+         read_number(st, "charge_over_current_a", b.charge_over_current_a, error, 1, 750) &&
+         read_number(st, "discharge_over_current_a", b.discharge_over_current_a, error, 1, 750) &&
+         read_number(st, "over_heat_cutoff_c", b.over_heat_cutoff_c, error, 20, 90) &&
+         read_number(st, "low_temp_charge_cutoff_c", b.low_temp_charge_cutoff_c, error, -40, 10);
+    if (!ok) return false;
+  }
+  s.configured_cells = out.settings.series_cells;
+  s.cell_count_mismatch = s.configured_cells != s.cell_count;
+  return true;
+}
+
+}  // namespace tbgw::app

@@ -1,0 +1,92 @@
+// PackFacts: one snapshot plus the BMS settings, reduced to what the limiters decide on.
+//
+// Theory of operation. make_facts() checks that the inputs can carry a decision and extracts
+// the extremes once: highest and lowest cell (1-based, as the owner counts them), the cell
+// temperatures (the external sensors when any is fitted, else the BMS's internal one: the same
+// choice the TinyBMS makes for its low-temperature charge cutoff), the hottest sensor of all
+// (the over-heat cutoff watches every sensor), and the BMS limits in engineering units.
+//
+// Refusals (the controller then sends nothing that claims to be a limit):
+//   settings_not_read   reg 307 is 0: the settings block has not been read yet
+//   series_cells        reg 307 outside 4..16: no pack voltage can be derived
+//   cell_limits         reg 315 outside 1.2-4.5 V, reg 316 outside 0.8-3.5 V, or the two so
+//                       close that DVL (316 + margin) would not sit below the CVL cap
+//                       (315 - margin): the BMS is misconfigured, not a pack we can charge
+//   current_limits      reg 317 or 318 is 0
+//   snapshot            cell_count outside 1..16, or a pack voltage that is not a positive
+//                       finite number
+// A count mismatch (reg 53 != reg 307) is not refused: it blocks charging, with its reason.
+//
+// Bounds: a pure function over fixed-size values.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "core/control/charge_params.hpp"
+#include "core/msg/battery_snapshot.hpp"
+#include "core/tinybms/bms_settings.hpp"
+#include "core/util/result.hpp"
+#include "core/util/time.hpp"
+
+namespace tbgw::control {
+
+enum class FactsError : std::uint8_t {
+  settings_not_read = 1,
+  series_cells = 2,
+  cell_limits = 3,
+  current_limits = 4,
+  snapshot = 5,
+};
+// A sentence for the decision's reasons ("BMS settings not read yet").
+const char* describe(FactsError e);
+
+struct TempReading {
+  float temp_c = 0.0F;
+  std::uint8_t sensor = 0;  // BatterySnapshot::kTemp* index
+};
+// "internal sensor", "sensor 1", "sensor 2".
+const char* sensor_name(std::uint8_t sensor);
+
+struct PackFacts {
+  Millis stamp_ms = 0;
+  int series_cells = 0;  // reg 307: multiplies every per-cell value
+  int cells = 0;         // cells in the snapshot
+  float pack_v = 0.0F;
+  float current_a = 0.0F;  // + = charging
+  float soc_pct = 0.0F;
+
+  float max_cell_mv = 0.0F;
+  int max_cell = 0;  // 1-based
+  float min_cell_mv = 0.0F;
+  int min_cell = 0;  // 1-based
+
+  std::array<TempReading, 3> cell_temps{};  // the sensors that stand for the cells
+  int cell_temp_count = 0;
+  TempReading coldest{};  // of cell_temps
+  bool any_temp = false;
+  TempReading hottest{};  // of every present sensor
+
+  bool bms_fault = false;  // online status 0x9B
+  bool bms_full = false;   // online status 0x92
+  bool count_mismatch = false;
+  std::uint16_t detected_cells = 0;
+  std::uint16_t configured_cells = 0;
+
+  // BMS settings in engineering units.
+  float ovp_cell_mv = 0.0F;     // 315
+  float uv_cell_mv = 0.0F;      // 316
+  float charge_oc_a = 0.0F;     // 318
+  float discharge_oc_a = 0.0F;  // 317
+  float over_heat_c = 0.0F;     // 319
+  float cold_charge_c = 0.0F;   // 320
+  float capacity_ah = 0.0F;     // 306
+
+  float pack(float cell_mv) const { return cell_mv * static_cast<float>(series_cells) / 1000.0F; }
+};
+
+Result<PackFacts, FactsError> make_facts(const msg::BatterySnapshot& snap,
+                                         const tinybms::BmsSettings& settings,
+                                         const ChargeParams& params);
+
+}  // namespace tbgw::control

@@ -1,0 +1,241 @@
+// The gateway as a service, end to end: the real tinybms-gw reads the real tinybms-sim over a
+// pseudo-terminal and writes Victron CAN frames to the candump log backend. Frames follow the
+// first snapshot; a SIGHUP reload changes the cadence live; SIGTERM stops cleanly; the energy
+// counters survive a restart; stale BMS data stops the CAN output; a bad config is refused.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/victron/can_frame.hpp"
+#include "core/victron/frame_decoder.hpp"
+#include "integration/process.hpp"
+#include "integration/temp_dir.hpp"
+
+namespace tbgw::test {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+struct CandumpFrame {
+  double unix_s = 0;
+  victron::CanFrame frame;
+};
+
+std::vector<CandumpFrame> read_candump(const fs::path& file) {
+  static const std::regex line_re(R"(\((\d+\.\d{6})\) (\w+) ([0-9A-F]{3})#([0-9A-F]*))");
+  std::vector<CandumpFrame> out;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (!std::regex_match(line, m, line_re)) continue;
+    CandumpFrame f;
+    f.unix_s = std::stod(m[1]);
+    f.frame.id = static_cast<std::uint32_t>(std::stoul(m[3], nullptr, 16));
+    const std::string data = m[4];
+    f.frame.dlc = static_cast<std::uint8_t>(data.size() / 2);
+    for (std::size_t i = 0; i < f.frame.dlc; ++i) {
+      f.frame.data[i] = static_cast<std::uint8_t>(std::stoul(data.substr(2 * i, 2), nullptr, 16));
+    }
+    out.push_back(f);
+  }
+  return out;
+}
+
+std::size_t count_id(const std::vector<CandumpFrame>& frames, std::uint32_t id) {
+  std::size_t n = 0;
+  for (const auto& f : frames) n += f.frame.id == id ? 1 : 0;
+  return n;
+}
+
+double unix_now_s() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+struct Rig {
+  explicit Rig(std::vector<std::string> sim_args = {}) {
+    sim_args.insert(sim_args.begin(), TBGW_SIM_BIN);
+    sim = std::make_unique<Process>(sim_args);
+    if (auto line = sim->read_line(10s)) device = *line;
+  }
+  std::vector<std::string> gw_args(std::vector<std::string> extra) const {
+    std::vector<std::string> args = {TBGW_GW_BIN,
+                                     "--serial",
+                                     device,
+                                     "--state-dir",
+                                     state.path().string(),
+                                     "--can",
+                                     "log:" + can_log().string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+  fs::path can_log() const { return state.path() / "can.log"; }
+  TempDir state;
+  std::unique_ptr<Process> sim;
+  std::string device;
+};
+
+TEST(GatewayService, GivenSimulator_WhenFirstSnapshotArrives_ThenValidFramesFollowWithin2s) {
+  Rig rig({"--cells", "16", "--current", "-20", "--seed", "11"});
+  ASSERT_FALSE(rig.device.empty());
+  Process gw(rig.gw_args({"--print-snapshots"}));
+  auto line = gw.read_line(15s);
+  ASSERT_TRUE(line) << gw.stderr_text();
+  const double first_snapshot_s = unix_now_s();
+  const json snap = json::parse(*line);
+  std::vector<CandumpFrame> frames;
+  for (int i = 0; i < 100 && count_id(frames, 0x351) == 0; ++i) {
+    std::this_thread::sleep_for(50ms);
+    frames = read_candump(rig.can_log());
+  }
+  ASSERT_GT(count_id(frames, 0x351), 0U) << gw.stderr_text();
+  EXPECT_LE(frames.front().unix_s - first_snapshot_s, 2.0) << "frames within 2 s of the snapshot";
+
+  std::this_thread::sleep_for(1500ms);  // let one full cycle reach the log
+  frames = read_candump(rig.can_log());
+  double last_current_a = 0.0;
+  for (std::uint32_t id : {0x351U, 0x355U, 0x356U, 0x35AU, 0x35EU, 0x35FU, 0x373U, 0x379U}) {
+    EXPECT_GT(count_id(frames, id), 0U) << std::hex << "missing 0x" << id;
+  }
+  for (const auto& f : frames) {
+    auto decoded = victron::decode(f.frame);
+    ASSERT_TRUE(decoded.ok()) << std::hex << f.frame.id;
+    if (const auto* limits = std::get_if<victron::LimitsFields>(&decoded->fields)) {
+      // Pack-level limits from per-cell settings (16 x ...), never 0 (spec §7 bugs).
+      EXPECT_GT(limits->cvl_v(), 16 * 3.0);
+      EXPECT_LE(limits->cvl_v(), 16 * 3.65 + 1e-3);
+      EXPECT_GT(limits->dvl_v(), 16 * 2.5);
+      EXPECT_GE(limits->ccl_a(), 0.0);
+    }
+    if (const auto* m = std::get_if<victron::MeasurementFields>(&decoded->fields)) {
+      EXPECT_NEAR(m->voltage_v(), snap["pack_voltage_v"].get<double>(), 0.2);
+      last_current_a = m->current_a();
+    }
+  }
+  EXPECT_NEAR(last_current_a, -20.0, 0.1) << "discharging is negative on the wire";
+  gw.signal(SIGTERM);
+  EXPECT_EQ(gw.wait(), 0);
+  EXPECT_NE(gw.stderr_text().find("stopped:"), std::string::npos);
+  // After the stop nothing more is written.
+  const auto at_stop = read_candump(rig.can_log()).size();
+  std::this_thread::sleep_for(1200ms);
+  EXPECT_EQ(read_candump(rig.can_log()).size(), at_stop);
+}
+
+TEST(GatewayService, GivenBmsGoesSilent_WhenDataIsStale_ThenCanOutputStops) {
+  Rig rig({"--seed", "12"});
+  ASSERT_FALSE(rig.device.empty());
+  Process gw(rig.gw_args({}));
+  ASSERT_TRUE(gw.wait_for_stderr("limits", 15s)) << gw.stderr_text();
+  rig.sim->write_line("fault silent on");
+  ASSERT_TRUE(gw.wait_for_stderr("CAN limits withdrawn", 15s)) << gw.stderr_text();
+  std::this_thread::sleep_for(300ms);
+  const auto after_withdraw = count_id(read_candump(rig.can_log()), 0x351);
+  std::this_thread::sleep_for(2500ms);
+  EXPECT_EQ(count_id(read_candump(rig.can_log()), 0x351), after_withdraw)
+      << "no 0x351 while the BMS data is stale (the GX applies its 3 s fail-safe)";
+  rig.sim->write_line("fault silent off");
+  EXPECT_TRUE(gw.wait_for_stderr("TinyBMS link up", 15s));
+  std::this_thread::sleep_for(2500ms);
+  EXPECT_GT(count_id(read_candump(rig.can_log()), 0x351), after_withdraw) << "back on the bus";
+  gw.signal(SIGTERM);
+  EXPECT_EQ(gw.wait(), 0);
+}
+
+std::vector<long> snapshot_stamps(Process& gw, std::size_t n) {
+  std::vector<long> stamps;
+  while (stamps.size() < n) {
+    auto line = gw.read_line(20s);
+    if (!line) break;
+    auto j = json::parse(*line, nullptr, false);
+    if (!j.is_discarded()) stamps.push_back(j["stamp_ms"].get<long>());
+  }
+  return stamps;
+}
+
+long median_gap_ms(const std::vector<long>& stamps) {
+  std::vector<long> gaps;
+  for (std::size_t i = 1; i < stamps.size(); ++i) gaps.push_back(stamps[i] - stamps[i - 1]);
+  std::sort(gaps.begin(), gaps.end());
+  return gaps.empty() ? 0 : gaps[gaps.size() / 2];
+}
+
+TEST(GatewayService, GivenConfigFileChanged_WhenSighup_ThenPollCadenceChangesLive) {
+  Rig rig({"--seed", "13"});
+  ASSERT_FALSE(rig.device.empty());
+  const fs::path config = rig.state.path() / "seed.json";
+  std::ofstream(config) << R"({"schema_version": 1, "settings": {"poll.live_interval_ms": 1000}})";
+  auto args = rig.gw_args({"--config", config.string(), "--print-snapshots"});
+  Process gw(args);
+  const auto before = snapshot_stamps(gw, 4);
+  ASSERT_EQ(before.size(), 4U) << gw.stderr_text();
+  std::ofstream(config) << R"({"schema_version": 1, "settings": {"poll.live_interval_ms": 300}})";
+  gw.signal(SIGHUP);
+  ASSERT_TRUE(gw.wait_for_stderr("poll.live_interval_ms 1000 -> 300", 10s)) << gw.stderr_text();
+  (void)snapshot_stamps(gw, 2);  // the refresh already scheduled under the old interval
+  const auto after = snapshot_stamps(gw, 8);
+  ASSERT_EQ(after.size(), 8U);
+  EXPECT_GE(median_gap_ms(before), 900);
+  EXPECT_LE(median_gap_ms(after), 500);
+  EXPECT_TRUE(gw.running()) << "a reload never restarts the process";
+
+  // A bad value on reload is refused with its key and changes nothing.
+  std::ofstream(config) << R"({"schema_version": 1, "settings": {"poll.live_interval_ms": 5}})";
+  gw.signal(SIGHUP);
+  EXPECT_TRUE(gw.wait_for_stderr("poll.live_interval_ms", 10s));
+  EXPECT_TRUE(gw.running());
+  gw.signal(SIGTERM);
+  EXPECT_EQ(gw.wait(), 0);
+}
+
+TEST(GatewayService, GivenChargingBattery_WhenRestarted_ThenEnergyCountersContinue) {
+  Rig rig({"--seed", "14", "--current", "80", "--time-factor", "1"});
+  ASSERT_FALSE(rig.device.empty());
+  auto read_wh = [&rig] {
+    std::ifstream in(rig.state.path() / "energy.json");
+    auto j = json::parse(in, nullptr, false);
+    return j.is_discarded() ? -1.0 : j["wh_charged"].get<double>();
+  };
+  {
+    Process gw(rig.gw_args({"--print-snapshots", "--exit-after-snapshots", "5"}));
+    EXPECT_EQ(gw.wait(20s), 0) << gw.stderr_text();
+  }
+  const double first = read_wh();
+  EXPECT_GT(first, 0.0) << "saved on stop";
+  {
+    Process gw(rig.gw_args({"--print-snapshots", "--exit-after-snapshots", "5"}));
+    EXPECT_EQ(gw.wait(20s), 0);
+    EXPECT_NE(gw.stderr_text().find("energy counters loaded"), std::string::npos);
+  }
+  EXPECT_GT(read_wh(), first) << "the second run adds to the first";
+}
+
+TEST(GatewayService, GivenInvalidConfigFile_WhenStarted_ThenExit2NamingTheKey) {
+  TempDir dir;
+  const fs::path config = dir.path() / "bad.json";
+  std::ofstream(config) << R"({"schema_version": 1, "settings": {"poll.max_retries": 99}})";
+  Process gw({TBGW_GW_BIN, "--serial", "/dev/null", "--config", config.string(), "--state-dir",
+              dir.path().string()});
+  EXPECT_EQ(gw.wait(), 2);
+  EXPECT_NE(gw.stderr_text().find("poll.max_retries"), std::string::npos) << gw.stderr_text();
+}
+
+TEST(GatewayService, GivenUnknownCanSpec_WhenStarted_ThenExit2WithTheAcceptedForms) {
+  TempDir dir;
+  Process gw(
+      {TBGW_GW_BIN, "--simulate", "--can", "carrier-pigeon:1", "--state-dir", dir.path().string()});
+  EXPECT_EQ(gw.wait(), 2);
+  EXPECT_NE(gw.stderr_text().find("socketcan:"), std::string::npos) << gw.stderr_text();
+}
+
+}  // namespace
+}  // namespace tbgw::test
