@@ -11,11 +11,16 @@
 // Delivery is synchronous on the io_context thread; no component calls another's internals.
 #include "app/gateway.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <variant>
+#include <vector>
 
 #include "app/bms_link.hpp"
 #include "app/charge_pipeline.hpp"
@@ -125,7 +130,27 @@ struct Gateway::Impl {
   long snapshots = 0;
   Millis last_summary_ms = 0;
   bool stopped = false;
+
+  // Processing latency of each snapshot, from the poller's event (delivered while the last
+  // reply byte is being handled) to the new frame set handed to the CAN output, in µs. A fixed
+  // ring: measuring must not allocate on the serial -> CAN path.
+  std::array<std::int32_t, 4096> latency_us{};
+  std::size_t latency_count = 0;
+  std::string latency_summary() const;
 };
+
+std::string Gateway::Impl::latency_summary() const {
+  const std::size_t n = std::min(latency_count, latency_us.size());
+  if (n == 0) return "no snapshots";
+  std::vector<std::int32_t> sorted(latency_us.begin(), latency_us.begin() + static_cast<long>(n));
+  std::sort(sorted.begin(), sorted.end());
+  const auto& c = can->stats().cadence;
+  return fmt::format(
+      "snapshot -> CAN frame set p50 {} us p99 {} us max {} us (n={}); 0x351 interval mean "
+      "{:.1f} ms stddev {:.2f} ms worst jitter {:.2f} ms (n={})",
+      sorted[n / 2], sorted[(n * 99) / 100], sorted.back(), n, c.mean_us / 1000.0,
+      c.stddev_us / 1000.0, static_cast<double>(c.max_abs_jitter_us) / 1000.0, c.samples);
+}
 
 void Gateway::Impl::wire() {
   // Energy first: the pipeline's 0x378 frame reads the counters this snapshot produced.
@@ -168,9 +193,13 @@ void Gateway::Impl::wire() {
 
 void Gateway::Impl::on_poller_event(const tinybms::PollerEvent& event) {
   if (const auto* s = std::get_if<msg::BatterySnapshot>(&event)) {
+    const auto t0 = std::chrono::steady_clock::now();
     msg::BatterySnapshot snapshot = *s;
     if (cfg.bms_invert_current) snapshot.pack_current_a = -snapshot.pack_current_a;
     if (!ch.snapshot.publish(snapshot).ok()) spdlog::warn("snapshot refused by its validator");
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - t0);
+    latency_us[latency_count++ % latency_us.size()] = static_cast<std::int32_t>(us.count());
   } else if (const auto* l = std::get_if<msg::LinkState>(&event)) {
     (void)ch.link.publish(*l);
   } else if (const auto* st = std::get_if<tinybms::BmsSettings>(&event)) {
@@ -371,6 +400,7 @@ void Gateway::stop() {
             ? static_cast<double>(st.latency_sum_ms) / static_cast<double>(st.responses)
             : 0.0,
         st.latency_max_ms, st.bytes_out, st.bytes_in);
+    spdlog::info("timing: {}", g.latency_summary());
   }
   g.tick_timer.cancel();
   g.persist_timer.cancel();

@@ -65,6 +65,12 @@ class Process {
     [[maybe_unused]] auto n = ::write(stdin_, s.data(), s.size());
   }
 
+  // Ends the child's standard input (EOF), for programs that read all of it.
+  void close_stdin() {
+    if (stdin_ >= 0) ::close(stdin_);
+    stdin_ = -1;
+  }
+
   // The next stdout line, or nullopt after `timeout` (or at EOF).
   std::optional<std::string> read_line(std::chrono::milliseconds timeout) {
     return next_line(stdout_, out_buf_, timeout);
