@@ -18,6 +18,10 @@ PACKAGES=(
   # busybox and cpio to boot a Debian kernel with SocketCAN (scripts/test-socketcan-qemu.sh)
   python3-can qemu-system-x86 busybox-static cpio
   # --- end CAN
+  # --- mcu (issue 6): Cortex-M3 cross toolchain with newlib's C++ library, and qemu for
+  # mps2-an385 (scripts/test-mcu.sh)
+  gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib libnewlib-arm-none-eabi qemu-system-arm
+  # --- end mcu
 )
 
 missing=()

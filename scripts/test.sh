@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test:
 #   1. release build: unit + integration tests (real pseudo-terminals, real simulator, real binaries)
-#   2. asan preset (AddressSanitizer + UBSan): the core unit tests, including the fuzz tests
+#   2. asan preset (AddressSanitizer + UBSan + LeakSanitizer): every test again, including the
+#      fuzz tests and the integration tests (a leak in a program fails its exit-status checks)
 #   3. the .deb: contents, `systemd-analyze verify`, install/upgrade/purge in a throwaway root
 #   4. SocketCAN on a real kernel: a Debian kernel with vcan booted in qemu (cached in build/qemu)
-#   5. clang-format check of every source file
+#   5. core/ on a Cortex-M3 under qemu: golden vectors identical to the host, footprint budget
+#   6. clang-format check of every source file
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -15,9 +17,9 @@ echo "== release build and all tests"
 scripts/build.sh release
 ctest --preset release -j "$jobs"
 
-echo "== asan/ubsan build and unit tests"
+echo "== asan/ubsan build and all tests"
 scripts/build.sh asan
-ctest --preset asan -j "$jobs" -L unit
+ctest --preset asan -j "$jobs"
 
 # --- packaging: the .deb's contents, unit and a live install in a throwaway root
 echo "== package (.deb)"
@@ -28,6 +30,11 @@ scripts/test-package.sh
 echo "== SocketCAN under qemu"
 scripts/test-socketcan-qemu.sh release
 # --- end CAN
+
+# --- mcu (issue 6): core/ on a bare-metal Cortex-M3 (qemu mps2-an385), compared with the host
+echo "== Cortex-M3 under qemu"
+scripts/test-mcu.sh
+# --- end mcu
 
 echo "== clang-format"
 scripts/check-format.sh

@@ -123,29 +123,28 @@ void SerialLink::start_read() {
 bool SerialLink::write(std::span<const std::uint8_t> bytes) {
   if (!impl_->stream.is_open()) return false;
   impl_->tx_queue.emplace_back(bytes.begin(), bytes.end());
-  if (impl_->writing) return true;
-  // Drain the queue one buffer at a time; requests are small and the poller sends one at a time.
-  auto pump = std::make_shared<std::function<void()>>();
-  *pump = [this, pump]() {
-    if (impl_->tx_queue.empty() || !impl_->stream.is_open()) {
-      impl_->writing = false;
-      return;
-    }
-    impl_->writing = true;
-    asio::async_write(impl_->stream, asio::buffer(impl_->tx_queue.front()),
-                      [this, pump](const boost::system::error_code& ec, std::size_t n) {
-                        if (ec == asio::error::operation_aborted || stopped_) return;
-                        if (ec) {
-                          handle_failure("serial write to " + path_ + " failed: " + ec.message());
-                          return;
-                        }
-                        stats_.bytes_out += n;
-                        if (!impl_->tx_queue.empty()) impl_->tx_queue.pop_front();
-                        (*pump)();
-                      });
-  };
-  (*pump)();
+  if (!impl_->writing) write_next();
   return true;
+}
+
+// Drains the queue one buffer at a time; requests are small and the poller sends one at a time.
+void SerialLink::write_next() {
+  if (impl_->tx_queue.empty() || !impl_->stream.is_open()) {
+    impl_->writing = false;
+    return;
+  }
+  impl_->writing = true;
+  asio::async_write(impl_->stream, asio::buffer(impl_->tx_queue.front()),
+                    [this](const boost::system::error_code& ec, std::size_t n) {
+                      if (ec == asio::error::operation_aborted || stopped_) return;
+                      if (ec) {
+                        handle_failure("serial write to " + path_ + " failed: " + ec.message());
+                        return;
+                      }
+                      stats_.bytes_out += n;
+                      if (!impl_->tx_queue.empty()) impl_->tx_queue.pop_front();
+                      write_next();
+                    });
 }
 
 void SerialLink::flush_input() {

@@ -57,6 +57,7 @@ class SerialLink {
   void try_open();
   void schedule_reopen();
   void start_read();
+  void write_next();
   void handle_failure(const std::string& reason);
 
   boost::asio::io_context& io_;
