@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "integration/process.hpp"
+#include "integration/temp_dir.hpp"
 
 namespace tbgw::test {
 namespace {
@@ -21,22 +22,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "tbgw-test-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 struct Sim {
   explicit Sim(std::vector<std::string> args) : process(with_binary(std::move(args))) {
