@@ -14,11 +14,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <pthread.h>
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -27,11 +29,13 @@
 #include "app/decision_log.hpp"
 #include "app/event_format.hpp"
 #include "app/gateway_config_map.hpp"
+#include "app/threads.hpp"
 #include "core/bus/channel.hpp"
 #include "core/config/config_diff.hpp"
 #include "core/config/config_schema.hpp"
 #include "core/config/to_poller_config.hpp"
 #include "core/energy/energy_counter.hpp"
+#include "core/history/history_record.hpp"
 #include "core/msg/config_changed.hpp"
 #include "core/msg/energy_counters.hpp"
 #include "platform/linux/can_backend_factory.hpp"
@@ -39,6 +43,7 @@
 #include "platform/linux/clock.hpp"
 #include "platform/linux/config_text.hpp"
 #include "platform/linux/energy_store.hpp"
+#include "platform/linux/history_worker.hpp"
 #include "platform/linux/systemd_notify.hpp"
 
 namespace tbgw::app {
@@ -127,6 +132,12 @@ struct Gateway::Impl {
   asio::steady_timer watchdog_timer;
   std::function<void()> on_done;
 
+  // Storage worker (app/threads.hpp): the only other thread.
+  std::unique_ptr<platform::HistoryWorker> history;
+  std::thread history_thread;
+  platform::HistoryHealth history_health = platform::HistoryHealth::closed;
+  void check_history();
+
   long snapshots = 0;
   Millis last_summary_ms = 0;
   bool stopped = false;
@@ -161,6 +172,14 @@ void Gateway::Impl::wire() {
        "energy");
   must(ch.snapshot.subscribe([this](const msg::BatterySnapshot& s) { on_snapshot(s); }),
        "pipeline");
+  must(ch.snapshot.subscribe([this](const msg::BatterySnapshot& s) {
+    // A copy into the worker's ring; SQLite runs on the storage thread.
+    const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+    if (history) history->push(history::make_record(s, unix_ms));
+  }),
+       "history");
   must(ch.link.subscribe([this](const msg::LinkState& l) {
     pipeline.on_link(l, l.stamp_ms);
     if (l.status == msg::LinkStatus::lost) {
@@ -288,8 +307,23 @@ void Gateway::Impl::arm_tick() {
   tick_timer.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopped) return;
     on_tick();
+    check_history();
     arm_tick();
   });
+}
+
+void Gateway::Impl::check_history() {
+  if (!history) return;
+  const auto st = history->status();
+  if (st.health == history_health) return;
+  if (st.health == platform::HistoryHealth::ok) {
+    spdlog::info("history: {}", st.open_detail.empty() ? "ok" : st.open_detail);
+  } else if (history_health != platform::HistoryHealth::closed ||
+             st.health != platform::HistoryHealth::closed) {
+    // Storage trouble never touches the CAN output; it is reported (alert: issue 8).
+    spdlog::error("history: {}: {}", platform::to_string(st.health), st.reason);
+  }
+  history_health = st.health;
 }
 
 void Gateway::Impl::arm_persist() {
@@ -365,6 +399,11 @@ bool Gateway::start(std::string& error) {
   g.link = std::make_unique<BmsLink>(
       g.io, g.serial_path, g.cfg.serial_baud, config::to_poller_config(g.cfg),
       [this](const tinybms::PollerEvent& e) { impl_->on_poller_event(e); });
+  g.history = std::make_unique<platform::HistoryWorker>(g.state_dir);
+  g.history_thread = std::thread([&g] {
+    ::pthread_setname_np(::pthread_self(), kHistoryThreadName);
+    g.history->run();
+  });
   g.can->start();
   g.link->start();
   g.arm_tick();
@@ -406,6 +445,10 @@ void Gateway::stop() {
   g.persist_timer.cancel();
   g.watchdog_timer.cancel();
   g.save_energy("stop");
+  if (g.history) {
+    g.history->request_stop();  // writes what is queued and the open buckets, then returns
+    if (g.history_thread.joinable()) g.history_thread.join();
+  }
 }
 
 void Gateway::reload(const config::GatewayConfig& next) {

@@ -7,7 +7,10 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <optional>
+#include <string>
 
+#include "app/history_command.hpp"
 #include "app/options.hpp"
 #include "app/run.hpp"
 #include "app/version.hpp"
@@ -72,6 +75,19 @@ int main(int argc, char** argv) {
                        "NAME=VALUE or REGISTER=VALUE in the register's raw unit (repeatable)");
   CLI::App* encode = cli.add_subcommand(
       "encode", "read a battery state as JSON on stdin, print the CAN frames it maps to");
+  CLI::App* history_cmd = cli.add_subcommand("history", "the stored battery history");
+  CLI::App* history_export =
+      history_cmd->add_subcommand("export", "print the history (CSV or JSON lines) on stdout");
+  std::string history_state_dir;
+  std::optional<std::string> history_from, history_to;
+  std::string history_tier = "raw", history_format = "csv";
+  history_export->add_option("--state-dir", history_state_dir, "the gateway's state directory")
+      ->required();
+  history_export->add_option("--from", history_from, "start time, ISO 8601 UTC");
+  history_export->add_option("--to", history_to, "end time, ISO 8601 UTC");
+  history_export->add_option("--tier", history_tier, "raw, 1m or 15m");
+  history_export->add_option("--format", history_format, "csv or json");
+  history_cmd->require_subcommand(1);
   CLI::App* config_cmd = cli.add_subcommand("config", "configuration tools");
   CLI::App* config_docs =
       config_cmd->add_subcommand("docs", "print the configuration reference (Markdown)");
@@ -85,6 +101,10 @@ int main(int argc, char** argv) {
   }
 
   if (encode->parsed()) return tbgw::app::run_encode_command(opt);
+  if (history_export->parsed()) {
+    return tbgw::app::run_history_export(history_state_dir, history_from, history_to, history_tier,
+                                         history_format);
+  }
   if (config_docs->parsed()) {
     std::fputs(tbgw::platform::config_reference_markdown().c_str(), stdout);
     return 0;

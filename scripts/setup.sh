@@ -22,6 +22,9 @@ PACKAGES=(
   # mps2-an385 (scripts/test-mcu.sh)
   gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib libnewlib-arm-none-eabi qemu-system-arm
   # --- end mcu
+  # --- history (issue 8): SQLite for STATE_DIR/history.sqlite
+  libsqlite3-dev
+  # --- end history
 )
 
 missing=()

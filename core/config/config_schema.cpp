@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 
+#include "core/alerts/alert_thresholds.hpp"
 #include "core/config/config_field.hpp"
 #include "core/config/to_charge_params.hpp"
 #include "core/control/charge_params.hpp"
@@ -38,6 +39,7 @@ constexpr auto restart = Apply::restart;
 constexpr tinybms::PollerConfig kPoll{};
 constexpr control::ChargeParams kCharge{};
 constexpr victron::AlarmThresholds kAlert{};
+constexpr alerts::AlertThresholds kAlertEngine{};
 constexpr std::int64_t kMinuteMs = 60'000;
 constexpr std::int64_t kDayMs = 86'400'000;
 
@@ -91,6 +93,10 @@ constexpr std::array kSchema{
     integer<&C::poll_settings_interval_ms>("poll.settings_interval_ms", "ms", 10'000, kDayMs,
                                            kPoll.settings_interval_ms, live,
                                            "BMS settings re-read this often (also after a relink)"),
+    // issue 8 (BMS events): the event memory read
+    integer<&C::poll_events_interval_ms>("poll.events_interval_ms", "ms", 1'000, kDayMs,
+                                         kPoll.events_interval_ms, live,
+                                         "BMS event memory (registers 200-297) read this often"),
     integer<&C::poll_reserved_span_failures_before_fallback>(
         "poll.reserved_span_failures_before_fallback", "", 1, 100,
         kPoll.reserved_span_failures_before_fallback, live,
@@ -285,6 +291,22 @@ constexpr std::array kSchema{
     integer<&C::alert_imbalance_alarm_mv>("alert.imbalance_alarm_mv", "mV", 10, 1'000,
                                           whole(kAlert.imbalance_alarm_mv), live,
                                           "cell imbalance alarm at this spread"),
+    // alert engine additions (core/alerts/alert_thresholds.hpp): the minimum durations of every
+    // battery and SOC rule, and the SOC low rule.
+    integer<&C::alert_raise_delay_ms>("alert.raise_delay_ms", "ms", 0, kMinuteMs,
+                                      kAlert.raise_delay_ms, live,
+                                      "a warning or alarm rises only after its condition held "
+                                      "this long (0: at once, as the BMS trips)"),
+    integer<&C::alert_clear_delay_ms>("alert.clear_delay_ms", "ms", 0, 10 * kMinuteMs,
+                                      kAlert.clear_delay_ms, live,
+                                      "a warning or alarm clears only after its value stayed "
+                                      "back inside the hysteresis band this long"),
+    integer<&C::alert_soc_low_warning_pct>("alert.soc_low_warning_pct", "%", 0, 100,
+                                           whole(kAlertEngine.soc_low_warning_pct), live,
+                                           "SOC low warning at or below this"),
+    integer<&C::alert_soc_low_alarm_pct>("alert.soc_low_alarm_pct", "%", 0, 100,
+                                         whole(kAlertEngine.soc_low_alarm_pct), live,
+                                         "SOC low alarm at or below this"),
 };
 
 static_assert(kSchema.size() <= kMaxConfigKeys);

@@ -84,7 +84,7 @@ Result<ConfigValue, ConfigError> check_string(const ConfigKey& def, const Config
   return value;
 }
 
-constexpr std::array<CrossRule, 20> kCrossRules{{
+constexpr std::array<CrossRule, 21> kCrossRules{{
     // A reply must be able to arrive before the next cycle starts.
     {"poll.response_timeout_ms", Relation::less, "poll.live_interval_ms"},
     // Loss needs more than one unanswered request, and more than one idle cycle.
@@ -117,6 +117,7 @@ constexpr std::array<CrossRule, 20> kCrossRules{{
      "alert.charge_temp_low_alarm_margin_c"},
     {"alert.current_warning_pct", Relation::at_most, "alert.current_alarm_pct"},
     {"alert.imbalance_warning_mv", Relation::at_most, "alert.imbalance_alarm_mv"},
+    {"alert.soc_low_warning_pct", Relation::at_least, "alert.soc_low_alarm_pct"},
 }};
 
 // Integer and float keys compare as doubles (exact for every integer a key can hold).

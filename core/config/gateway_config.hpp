@@ -61,6 +61,7 @@ struct GatewayConfig {
   Millis poll_lost_probe_interval_ms{};
   Millis poll_statistics_interval_ms{};
   Millis poll_settings_interval_ms{};
+  Millis poll_events_interval_ms{};  // issue 8 (BMS events)
   std::int32_t poll_reserved_span_failures_before_fallback{};
 
   // bms: facts about the connected TinyBMS
@@ -130,6 +131,11 @@ struct GatewayConfig {
   std::int32_t alert_current_alarm_pct{};
   std::int32_t alert_imbalance_warning_mv{};
   std::int32_t alert_imbalance_alarm_mv{};
+  // alert engine additions (core/alerts/alert_thresholds.hpp, to_alert_thresholds.hpp).
+  Millis alert_raise_delay_ms{};
+  Millis alert_clear_delay_ms{};
+  std::int32_t alert_soc_low_warning_pct{};
+  std::int32_t alert_soc_low_alarm_pct{};
 
   friend bool operator==(const GatewayConfig&, const GatewayConfig&) = default;
 };

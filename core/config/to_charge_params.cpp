@@ -66,6 +66,8 @@ victron::AlarmThresholds to_alarm_thresholds(const GatewayConfig& c) {
   t.current_alarm_pct = f(c.alert_current_alarm_pct);
   t.imbalance_warning_mv = f(c.alert_imbalance_warning_mv);
   t.imbalance_alarm_mv = f(c.alert_imbalance_alarm_mv);
+  t.raise_delay_ms = c.alert_raise_delay_ms;
+  t.clear_delay_ms = c.alert_clear_delay_ms;
   return t;
 }
 

@@ -12,6 +12,7 @@ tinybms::PollerConfig to_poller_config(const GatewayConfig& c) {
   p.lost_probe_interval_ms = c.poll_lost_probe_interval_ms;
   p.statistics_interval_ms = c.poll_statistics_interval_ms;
   p.settings_interval_ms = c.poll_settings_interval_ms;
+  p.events_interval_ms = c.poll_events_interval_ms;
   p.reserved_span_failures_before_fallback = c.poll_reserved_span_failures_before_fallback;
   p.rev_d_registers = c.bms_rev_d_registers;
   return p;

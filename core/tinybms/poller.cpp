@@ -18,6 +18,7 @@ constexpr std::array<AddressRange, 1> kVersionReads{{{500, 509}}};
 constexpr std::array<AddressRange, 4> kSettingsReads{
     {{300, 301}, {303, 308}, {310, 323}, {328, 343}}};
 constexpr std::array<AddressRange, 3> kStatisticsReads{{{100, 109}, {111, 114}, {116, 117}}};
+constexpr std::array<AddressRange, 1> kEventsReads{{{kEventsBand.first, 297}}};
 // Version/settings reads that failed are tried again this much later, not a full interval.
 constexpr Millis kSlowJobRetryMs = 10'000;
 // Line time of one byte at 115200 baud, 10 bits a byte, in microseconds.
@@ -90,13 +91,16 @@ Poller::Poller(const PollerConfig& config)
       statistics_plans_{make_plan(kStatisticsReads, ReservedSpan::allowed),
                         make_plan(kStatisticsReads, ReservedSpan::forbidden)},
       version_plans_{make_plan(kVersionReads, ReservedSpan::allowed),
-                     make_plan(kVersionReads, ReservedSpan::forbidden)} {}
+                     make_plan(kVersionReads, ReservedSpan::forbidden)},
+      events_plans_{make_plan(kEventsReads, ReservedSpan::allowed),
+                    make_plan(kEventsReads, ReservedSpan::forbidden)} {}
 
 const BlockPlan& Poller::plan_for(Job job) const {
   const Plans* plans = &live_plans_;
   if (job == Job::settings) plans = &settings_plans_;
   if (job == Job::statistics) plans = &statistics_plans_;
   if (job == Job::version) plans = &version_plans_;
+  if (job == Job::events) plans = &events_plans_;
   return plan_fallback_ ? plans->safe : plans->cheap;
 }
 
@@ -144,13 +148,16 @@ bool Poller::start_job(Millis now) {
     job_ = Job::version;
   } else if (due(settings_due_ms_, now)) {
     job_ = Job::settings;
+  } else if (due(events_due_ms_, now) && !due(live_due_ms_, now)) {
+    job_ = Job::events;
   } else if (due(statistics_due_ms_, now) && !due(live_due_ms_, now)) {
     job_ = Job::statistics;
   } else if (!due(live_due_ms_, now)) {
     return false;
   }
   cycle_start_ms_ = now;
-  if (job_ == Job::version || job_ == Job::settings || job_ == Job::statistics) {
+  if (job_ == Job::version || job_ == Job::settings || job_ == Job::statistics ||
+      job_ == Job::events) {
     for (const auto& b : plan_for(job_).items()) add(b.first, b.count);
     return block_count_ > 0;
   }
@@ -256,6 +263,7 @@ void Poller::on_success(Millis now) {
       version_needed_ = true;
       version_due_ms_ = kNow;
       settings_due_ms_ = kNow;
+      events_due_ms_ = kNow;
     }
     set_link(msg::LinkStatus::up, msg::LinkLossReason::none, now);
   }
@@ -305,6 +313,7 @@ void Poller::on_failure(Failure failure, Millis now) {
       if (restart == Job::settings) settings_due_ms_ = kNow;
       if (restart == Job::statistics) statistics_due_ms_ = kNow;
       if (restart == Job::version) version_due_ms_ = kNow;
+      if (restart == Job::events) events_due_ms_ = kNow;
       if (restart == Job::readback) job_ = Job::readback;  // readback blocks are exact
       (void)now;
       return;
@@ -341,6 +350,9 @@ void Poller::abandon_job(Millis now) {
       break;
     case Job::statistics:
       statistics_due_ms_ = now + config_.statistics_interval_ms;
+      break;
+    case Job::events:
+      events_due_ms_ = now + config_.events_interval_ms;
       break;
     case Job::none:
       break;
@@ -395,6 +407,10 @@ void Poller::finish_job(Millis now) {
     case Job::statistics:
       statistics_due_ms_ = now + config_.statistics_interval_ms;
       push_event(StatisticsUpdated{now});
+      break;
+    case Job::events:
+      events_due_ms_ = now + config_.events_interval_ms;
+      push_event(BmsEventsRead{now});
       break;
     case Job::write:
       // Every block acknowledged: read the same registers back before claiming success.
@@ -539,7 +555,7 @@ Millis Poller::next_deadline(Millis now) const {
   Millis next = at(live_due_ms_);
   if (write_pending_) next = now;
   if (version_needed_) next = std::min(next, at(version_due_ms_));
-  next = std::min({next, at(settings_due_ms_), at(statistics_due_ms_),
+  next = std::min({next, at(settings_due_ms_), at(statistics_due_ms_), at(events_due_ms_),
                    last_valid_ms_ + config_.link_loss_timeout_ms});
   return std::max(now, next);
 }

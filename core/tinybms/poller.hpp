@@ -13,10 +13,11 @@
 //
 // Jobs, by priority: a pending settings write (+ read-back), the version registers (once, and
 // after the link comes back), the settings registers (at start, every settings_interval_ms,
-// on demand), the live refresh (every live_interval_ms), the statistics (every
-// statistics_interval_ms). A live refresh is a list of 0x03 block reads planned by
-// block_plan for the fewest bytes on the wire; a snapshot is published only when every block of
-// one refresh arrived and the values decode.
+// on demand), the live refresh (every live_interval_ms), the event memory (every
+// events_interval_ms; first after the first live refresh, so the owner already holds the BMS
+// clock to place the events in time), the statistics (every statistics_interval_ms). A live refresh
+// is a list of 0x03 block reads planned by block_plan for the fewest bytes on the wire; a snapshot
+// is published only when every block of one refresh arrived and the values decode.
 //
 // Failures: a timeout, a NACK or a wrong reply retries the same request with doubling back-off
 // (a damaged reply is not failed at once: a stray 0xAA can hide the real reply, which the
@@ -93,7 +94,16 @@ class Poller {
   const BlockPlan& live_plan() const { return plan_for(Job::live); }
 
  private:
-  enum class Job : std::uint8_t { none, write, readback, version, settings, live, statistics };
+  enum class Job : std::uint8_t {
+    none,
+    write,
+    readback,
+    version,
+    settings,
+    live,
+    statistics,
+    events
+  };
   enum class Failure : std::uint8_t { timeout, nack, bad_response, crc };
   struct Block {
     std::uint16_t first = 0;
@@ -130,7 +140,7 @@ class Poller {
     BlockPlan safe;
   };
   const BlockPlan& plan_for(Job job) const;
-  Plans live_plans_, settings_plans_, statistics_plans_, version_plans_;
+  Plans live_plans_, settings_plans_, statistics_plans_, version_plans_, events_plans_;
   bool plan_fallback_ = false;
   int reserved_span_failures_ = 0;  // consecutive failures of blocks that span reserved registers
   Millis cycle_start_ms_ = 0;       // when the current job's first request went out
@@ -153,6 +163,7 @@ class Poller {
   Millis live_due_ms_ = kNow;
   Millis statistics_due_ms_ = kNow;
   Millis settings_due_ms_ = kNow;
+  Millis events_due_ms_ = kNow;
   bool version_needed_ = true;
   Millis version_due_ms_ = kNow;
 

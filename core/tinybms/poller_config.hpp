@@ -33,6 +33,12 @@ struct PollerConfig {
   Millis statistics_interval_ms = 60'000;
   Millis settings_interval_ms = 600'000;  // also re-read on demand and after the link comes back
 
+  // The BMS event memory (200-297, one 98-register read, ~18 ms of line time) this often, and
+  // once after start-up and after the link comes back. The BMS says nothing when it logs an
+  // event, so reading the ring at a steady pace is the simple rule that cannot miss one unless
+  // more than 49 events happen in one interval (bms_events.hpp reports that as overflow).
+  Millis events_interval_ms = 60'000;
+
   // A block read that spans reserved registers is abandoned for the plan that skips them after
   // this many consecutive failures while other blocks succeed (or at once on a NACK).
   int reserved_span_failures_before_fallback = 3;

@@ -46,7 +46,13 @@ struct StatisticsUpdated {
   Millis stamp_ms = 0;
 };
 
+// The event registers (200-297) were refreshed; decode them from Poller::registers() with
+// decode_event_registers() and pass them to a BmsEventTracker (core/tinybms/bms_events.hpp).
+struct BmsEventsRead {
+  Millis stamp_ms = 0;
+};
+
 using PollerEvent = std::variant<msg::BatterySnapshot, msg::LinkState, BmsSettings, VersionInfo,
-                                 SettingsWriteResult, StatisticsUpdated>;
+                                 SettingsWriteResult, StatisticsUpdated, BmsEventsRead>;
 
 }  // namespace tbgw::tinybms

@@ -252,7 +252,7 @@ Result<void, ThresholdError> validate(const AlarmThresholds& t) {
   for (const float v : non_negative) {
     if (v < 0.0F) return Err(ThresholdError::negative);
   }
-  if (t.clear_delay_ms < 0) return Err(ThresholdError::negative);
+  if (t.clear_delay_ms < 0 || t.raise_delay_ms < 0) return Err(ThresholdError::negative);
   // A warning margin is the wider one; absolute warnings come before their alarms.
   const bool ordered = t.cell_high_warning_margin_mv >= t.cell_high_alarm_margin_mv &&
                        t.cell_low_warning_margin_mv >= t.cell_low_alarm_margin_mv &&
@@ -294,11 +294,11 @@ msg::BatteryAlarms AlarmEvaluator::evaluate(const msg::BatterySnapshot& snapshot
   for (std::size_t i = 0; i < kRules; ++i) {
     const Rule& rule = kRuleTable[i];
     const Measure m = rule.measure(c);
-    RuleState& st = state_[i];
+    alerts::LevelFilter& st = state_[i];
     AlarmRuleStatus& status = status_[i];
     status = AlarmRuleStatus{rule.name, rule.item, m.known, Level::ok, m.value, m.warning, m.alarm};
     if (!m.known) {
-      st = RuleState{};
+      st.reset();
       continue;
     }
     Level raw = severity(rule.direction, m.value, m);
@@ -309,25 +309,10 @@ msg::BatteryAlarms AlarmEvaluator::evaluate(const msg::BatterySnapshot& snapshot
       raw = min_level(raw, Level::warning);
       held = min_level(held, Level::warning);
     }
-    // Each raised level has its own clear timer: it starts when the value leaves that level's
-    // band and restarts if the value comes back.
-    Level kept = Level::ok;
-    for (const Level l : {Level::warning, Level::alarm}) {
-      const std::size_t slot = l == Level::alarm ? 1 : 0;
-      if (held >= l) {
-        st.leaving[slot] = false;
-      } else if (!st.leaving[slot]) {
-        st.leaving[slot] = true;
-        st.leaving_since[slot] = now_ms;
-      }
-      const bool still_held =
-          held >= l || now_ms - st.leaving_since[slot] < thresholds_.clear_delay_ms;
-      if (st.level >= l && still_held) kept = l;
-    }
-    st.level = max_level(raw, kept);
-    status.level = st.level;
+    st.update(raw, held, {thresholds_.raise_delay_ms, thresholds_.clear_delay_ms}, now_ms);
+    status.level = st.level();
     const auto item = static_cast<std::size_t>(rule.item);
-    out.level[item] = max_level(out.level[item], st.level);
+    out.level[item] = max_level(out.level[item], st.level());
   }
   return out;
 }

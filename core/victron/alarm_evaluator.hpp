@@ -7,9 +7,11 @@
 // current against the BMS over-current cutoffs, cell spread -> imbalance, BMS online status
 // (and a lost link) -> BMS internal. Each rule yields a value and two thresholds (warning,
 // alarm) or "cannot judge" (no settings read yet, sensor absent). Per rule:
-// - the level rises at once when the value crosses a threshold;
+// - the level rises when the value has been past a threshold for raise_delay_ms (default 0: at
+//   once, the BMS data is CRC-checked and 0x35A must not lag the BMS's own trip);
 // - it falls only when the value is back by more than the hysteresis band AND has stayed there
 //   for clear_delay_ms (time is a parameter, no clock): noise bigger than the band cannot flap;
+//   both through alerts::LevelFilter, the debounce the alert engine uses for its own rules;
 // - charge-temperature rules reach `alarm` only while the pack is charging (current above
 //   charging_above_a, left below it minus charging_hysteresis_a): a cold pack whose charging the
 //   BMS and the control engine block is a warning, charging it in the cold is the alarm.
@@ -25,7 +27,9 @@
 // temperature, imbalance) are absolute, with LiFePO4 datasheet defaults. Each default is
 // justified next to it below.
 //
-// This is a plain class over a table so the rules can later move into the alert engine.
+// This table is the battery half of the alert engine's rules (core/alerts/alert_engine.hpp owns
+// one evaluator and derives its alerts from rule_status()): one set of rules and thresholds for
+// 0x35A, the UI, MQTT and the logs.
 // Bounds: O(cells + rules) per call, no allocation, deterministic.
 #pragma once
 
@@ -34,6 +38,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/alerts/level_filter.hpp"
 #include "core/msg/battery_alarms.hpp"
 #include "core/msg/battery_snapshot.hpp"
 #include "core/msg/link_state.hpp"
@@ -87,6 +92,8 @@ struct AlarmThresholds {
   float charging_hysteresis_a = 0.5F;
   // A raised level falls only after the value stayed inside its band this long.
   Millis clear_delay_ms = 5'000;
+  // A level rises only after the value stayed past its threshold this long (0: at once).
+  Millis raise_delay_ms = 0;
 };
 
 enum class ThresholdError : std::uint8_t {
@@ -149,15 +156,8 @@ class AlarmEvaluator {
   bool charging() const { return charging_; }
 
  private:
-  struct RuleState {
-    msg::AlarmLevel level = msg::AlarmLevel::ok;
-    // [0] warning, [1] alarm: the value has been outside that level's band since leaving_since.
-    std::array<bool, 2> leaving{};
-    std::array<Millis, 2> leaving_since{};
-  };
-
   AlarmThresholds thresholds_;
-  std::array<RuleState, kRules> state_{};
+  std::array<alerts::LevelFilter, kRules> state_{};
   std::array<AlarmRuleStatus, kRules> status_{};
   bool charging_ = false;
 };

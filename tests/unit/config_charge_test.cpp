@@ -12,6 +12,7 @@
 
 #include "core/config/config_schema.hpp"
 #include "core/config/config_validate.hpp"
+#include "core/config/to_alert_thresholds.hpp"
 
 namespace tbgw::config {
 namespace {
@@ -22,9 +23,9 @@ bool is_mapped_group(std::string_view key) {
   return key.starts_with("charge.") || key.starts_with("alert.") || key.starts_with("stale.");
 }
 
-// Both structs accept the configuration.
+// The structs accept the configuration (AlertThresholds validates AlarmThresholds too).
 bool params_valid(const GatewayConfig& c) {
-  return to_charge_params(c).validate().ok() && victron::validate(to_alarm_thresholds(c)).ok();
+  return to_charge_params(c).validate().ok() && alerts::validate(to_alert_thresholds(c)).ok();
 }
 
 TEST(ConfigCharge, GIVEN_defaults_WHEN_converted_THEN_charge_params_are_their_own_defaults) {

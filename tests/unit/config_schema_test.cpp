@@ -102,6 +102,7 @@ TEST(ConfigSchema, GIVEN_defaults_WHEN_converted_THEN_poller_config_has_its_own_
   EXPECT_EQ(p.lost_probe_interval_ms, expected.lost_probe_interval_ms);
   EXPECT_EQ(p.statistics_interval_ms, expected.statistics_interval_ms);
   EXPECT_EQ(p.settings_interval_ms, expected.settings_interval_ms);
+  EXPECT_EQ(p.events_interval_ms, expected.events_interval_ms);  // issue 8
   EXPECT_EQ(p.reserved_span_failures_before_fallback,
             expected.reserved_span_failures_before_fallback);
   EXPECT_EQ(p.rev_d_registers, expected.rev_d_registers);
@@ -377,6 +378,9 @@ TEST(ConfigValidate, GIVEN_change_breaking_a_cross_rule_WHEN_applied_THEN_error_
       {{{"alert.imbalance_warning_mv", int64_t{201}}},
        "alert.imbalance_warning_mv",
        "alert.imbalance_alarm_mv"},
+      {{{"alert.soc_low_alarm_pct", int64_t{25}}},
+       "alert.soc_low_warning_pct",
+       "alert.soc_low_alarm_pct"},
   };
   ASSERT_EQ(std::size(cases), cross_rules().size()) << "one case per rule";
   for (const auto& c : cases) {

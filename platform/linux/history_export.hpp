@@ -1,0 +1,42 @@
+// history_export: the text forms of the history for `tinybms-gw history export`.
+//
+// CSV: one header row, then one row per stored row. JSON: one object per line (JSON Lines).
+// Times are ISO 8601 UTC with milliseconds ("2024-05-01T12:00:00.000Z"; for aggregates the
+// bucket start). Values are printed at their storage resolution (the field's scale), so an
+// export reads back to exactly what is stored. A missing value is an empty CSV cell or a JSON
+// null. Columns: raw -> time, status, cell_count, then every field (cell1_mv..cell16_mv);
+// aggregates -> time, samples, status, cell_count, then <field>_min, _mean, _max per field;
+// alerts -> time, source, key, severity, edge, value, threshold, message (value/threshold with
+// up to 15 significant digits; key and message quoted as CSV or JSON need).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "platform/linux/history_store.hpp"
+
+namespace tbgw::platform {
+
+enum class HistoryFormat : std::uint8_t { csv = 0, json = 1 };
+std::optional<HistoryFormat> parse_history_format(std::string_view s);
+
+// What `history export` prints: the battery samples (of one tier) or the alert log.
+enum class HistoryWhat : std::uint8_t { samples = 0, alerts = 1 };
+std::optional<HistoryWhat> parse_history_what(std::string_view s);  // "samples" | "alerts"
+
+// Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM", "YYYY-MM-DDTHH:MM:SS" with optional ".fff" and
+// optional "Z" (always UTC; a space may replace the T). Returns unix milliseconds.
+std::optional<std::int64_t> parse_iso8601_utc(std::string_view s);
+std::string format_iso8601_utc(std::int64_t unix_ms);
+
+// Writes rows with from_ms <= t < to_ms. Returns false with `error` on a query failure.
+bool export_history(HistoryStore& store, HistoryTier tier, std::int64_t from_ms, std::int64_t to_ms,
+                    HistoryFormat format, std::ostream& out, std::string& error);
+// The alert log entries with from_ms <= t < to_ms, in time order.
+bool export_alerts(HistoryStore& store, std::int64_t from_ms, std::int64_t to_ms,
+                   HistoryFormat format, std::ostream& out, std::string& error);
+
+}  // namespace tbgw::platform
