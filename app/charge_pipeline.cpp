@@ -3,9 +3,9 @@
 namespace tbgw::app {
 
 ChargePipeline::ChargePipeline(const control::ChargeParams& params,
-                               const victron::AlarmThresholds& thresholds,
+                               const alerts::AlertThresholds& thresholds,
                                const victron::EncoderIdentity& identity)
-    : controller_(params), evaluator_(thresholds), encoder_(identity) {}
+    : controller_(params), alerts_(thresholds), encoder_(identity) {}
 
 PipelineOutput ChargePipeline::on_snapshot(const msg::BatterySnapshot& snapshot,
                                            const tinybms::BmsSettings& settings,
@@ -14,7 +14,7 @@ PipelineOutput ChargePipeline::on_snapshot(const msg::BatterySnapshot& snapshot,
   PipelineOutput out;
   out.decision = controller_.update(snapshot, settings, now);
   const bool settings_read = settings.series_cells != 0;
-  out.alarms = evaluator_.evaluate(snapshot, settings_read ? &settings : nullptr, link, now);
+  out.alarms = alerts_.on_snapshot(snapshot, settings_read ? &settings : nullptr, link, now);
   if (out.decision.valid) {
     auto encoded = encoder_.encode(
         victron::EncoderInput{snapshot, out.decision, out.alarms, settings, energy}, out.frames);

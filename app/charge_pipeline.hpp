@@ -1,18 +1,18 @@
 // ChargePipeline: snapshot in, decision + alarms + CAN frames out: the one decision every
 // transport sends (CAN today; MQTT and D-Bus later read the same decision from the bus).
 //
-// A thin shell around three plain core classes (ChargeController, AlarmEvaluator,
-// FrameEncoder), shared by the running gateway and the `encode` tool so both produce exactly
-// the same frames for the same input.
+// A thin shell around three plain core classes (ChargeController, AlertEngine — the one set of
+// alarm rules, whose 0x35A view goes on CAN — and FrameEncoder), shared by the running gateway and
+// the `encode` tool so both produce exactly the same frames for the same input.
 #pragma once
 
+#include "core/alerts/alert_engine.hpp"
 #include "core/control/charge_controller.hpp"
 #include "core/msg/battery_alarms.hpp"
 #include "core/msg/battery_snapshot.hpp"
 #include "core/msg/charge_decision.hpp"
 #include "core/msg/link_state.hpp"
 #include "core/tinybms/bms_settings.hpp"
-#include "core/victron/alarm_evaluator.hpp"
 #include "core/victron/frame_encoder.hpp"
 
 namespace tbgw::app {
@@ -27,7 +27,7 @@ struct PipelineOutput {
 
 class ChargePipeline {
  public:
-  ChargePipeline(const control::ChargeParams& params, const victron::AlarmThresholds& thresholds,
+  ChargePipeline(const control::ChargeParams& params, const alerts::AlertThresholds& thresholds,
                  const victron::EncoderIdentity& identity);
 
   // A new snapshot: fresh decision, alarms and frames.
@@ -46,14 +46,14 @@ class ChargePipeline {
   }
 
   control::ChargeController& controller() { return controller_; }
-  victron::AlarmEvaluator& evaluator() { return evaluator_; }
+  alerts::AlertEngine& alerts() { return alerts_; }
   void set_identity(const victron::EncoderIdentity& identity) {
     encoder_ = victron::FrameEncoder(identity);
   }
 
  private:
   control::ChargeController controller_;
-  victron::AlarmEvaluator evaluator_;
+  alerts::AlertEngine alerts_;
   victron::FrameEncoder encoder_;
 };
 

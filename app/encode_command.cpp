@@ -34,7 +34,7 @@ int run_encode_command(const Options& /*options*/) {
     std::fprintf(stderr, "tinybms-gw encode: %s\n", error.c_str());
     return 2;
   }
-  ChargePipeline pipeline(control::ChargeParams{}, victron::AlarmThresholds{},
+  ChargePipeline pipeline(control::ChargeParams{}, alerts::AlertThresholds{},
                           victron::EncoderIdentity{});
   PipelineOutput out;
   for (int t = 0; t <= kSettleSeconds; ++t) {

@@ -1,4 +1,4 @@
-// The gateway service: the channel table and its subscribers, in one place.
+// The gateway service: who subscribes to what (the channel table is in gateway_impl.hpp).
 //
 //   BmsLink (poller) ──▶ snapshot ──▶ energy counter ──▶ energy
 //                    │            ├──▶ charge pipeline ──▶ decision, alarms ──▶ CAN output
@@ -10,158 +10,9 @@
 //
 // Delivery is synchronous on the io_context thread; no component calls another's internals.
 #include "app/gateway.hpp"
-
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
-#include <pthread.h>
-#include <algorithm>
-#include <array>
-#include <chrono>
-#include <cmath>
-#include <cstdio>
-#include <thread>
-#include <variant>
-#include <vector>
-
-#include "app/bms_link.hpp"
-#include "app/charge_pipeline.hpp"
-#include "app/decision_log.hpp"
-#include "app/event_format.hpp"
-#include "app/gateway_config_map.hpp"
-#include "app/threads.hpp"
-#include "core/bus/channel.hpp"
-#include "core/config/config_diff.hpp"
-#include "core/config/config_schema.hpp"
-#include "core/config/to_poller_config.hpp"
-#include "core/energy/energy_counter.hpp"
-#include "core/history/history_record.hpp"
-#include "core/msg/config_changed.hpp"
-#include "core/msg/energy_counters.hpp"
-#include "platform/linux/can_backend_factory.hpp"
-#include "platform/linux/can_output.hpp"
-#include "platform/linux/clock.hpp"
-#include "platform/linux/config_text.hpp"
-#include "platform/linux/energy_store.hpp"
-#include "platform/linux/history_worker.hpp"
-#include "platform/linux/systemd_notify.hpp"
+#include "app/gateway_impl.hpp"
 
 namespace tbgw::app {
-
-namespace {
-
-namespace asio = boost::asio;
-
-bool snapshot_is_valid(const msg::BatterySnapshot& s) {
-  return s.cell_count >= 4 && s.cell_count <= msg::BatterySnapshot::kMaxCells &&
-         std::isfinite(s.pack_voltage_v) && std::isfinite(s.pack_current_a) &&
-         std::isfinite(s.soc_pct) && s.soc_pct >= 0.0 && s.soc_pct <= 100.0;
-}
-
-bool decision_is_valid(const msg::ChargeDecision& d) {
-  // Never a valid limit of 0 V, never a negative current (DESIGN rule 5).
-  return !d.valid || (d.cvl_v > 0.0F && d.dvl_v > 0.0F && d.ccl_a >= 0.0F && d.dcl_a >= 0.0F &&
-                      std::isfinite(d.cvl_v) && std::isfinite(d.ccl_a) && std::isfinite(d.dcl_a) &&
-                      std::isfinite(d.dvl_v));
-}
-
-// The channel table: every message of the gateway, its kind, validator and capacity.
-struct Channels {
-  bus::StateChannel<msg::BatterySnapshot, 8> snapshot{"battery_snapshot", &snapshot_is_valid};
-  bus::StateChannel<msg::LinkState, 8> link{"link_state"};
-  bus::StateChannel<tinybms::BmsSettings, 4> settings{"bms_settings"};
-  bus::StateChannel<tinybms::VersionInfo, 4> version{"bms_version"};
-  bus::StateChannel<msg::ChargeDecision, 8> decision{"charge_decision", &decision_is_valid};
-  bus::StateChannel<msg::BatteryAlarms, 8> alarms{"battery_alarms"};
-  bus::StateChannel<msg::EnergyCounters, 4> energy{"energy_counters", &msg::is_valid};
-  bus::EventChannel<msg::ConfigChanged, 8> config_changed{"config_changed", &msg::is_valid};
-};
-
-template <class R>
-void must(const R& result, const char* what) {
-  // A full channel at start-up is a wiring bug: the capacity in the table is too small.
-  if (!result.ok()) {
-    spdlog::critical("bus wiring: {}: {}", what, bus::to_string(result.error()));
-    std::abort();
-  }
-}
-
-}  // namespace
-
-struct Gateway::Impl {
-  Impl(asio::io_context& io_, const Options& options_, const config::GatewayConfig& cfg_,
-       std::filesystem::path state_dir_, std::string serial_path_)
-      : io(io_),
-        options(options_),
-        cfg(cfg_),
-        state_dir(std::move(state_dir_)),
-        serial_path(std::move(serial_path_)),
-        pipeline(charge_params_from(cfg), alarm_thresholds_from(cfg), identity_from(cfg, {})),
-        energy_store(state_dir),
-        tick_timer(io),
-        persist_timer(io),
-        watchdog_timer(io) {}
-
-  void wire();
-  void on_poller_event(const tinybms::PollerEvent& event);
-  void on_snapshot(const msg::BatterySnapshot& s);
-  void publish_decision(const msg::ChargeDecision& d);
-  void on_tick();
-  void arm_tick();
-  void arm_persist();
-  void arm_watchdog();
-  void save_energy(const char* why);
-
-  asio::io_context& io;
-  const Options& options;
-  config::GatewayConfig cfg;
-  std::filesystem::path state_dir;
-  std::string serial_path;
-
-  Channels ch;
-  std::unique_ptr<BmsLink> link;
-  ChargePipeline pipeline;
-  DecisionLog decision_log;
-  energy::EnergyCounter energy_counter;
-  platform::EnergyStore energy_store;
-  std::unique_ptr<platform::CanBackend> can_backend;
-  std::unique_ptr<platform::CanOutput> can;
-  platform::SystemdNotify notify;
-  asio::steady_timer tick_timer;
-  asio::steady_timer persist_timer;
-  asio::steady_timer watchdog_timer;
-  std::function<void()> on_done;
-
-  // Storage worker (app/threads.hpp): the only other thread.
-  std::unique_ptr<platform::HistoryWorker> history;
-  std::thread history_thread;
-  platform::HistoryHealth history_health = platform::HistoryHealth::closed;
-  void check_history();
-
-  long snapshots = 0;
-  Millis last_summary_ms = 0;
-  bool stopped = false;
-
-  // Processing latency of each snapshot, from the poller's event (delivered while the last
-  // reply byte is being handled) to the new frame set handed to the CAN output, in µs. A fixed
-  // ring: measuring must not allocate on the serial -> CAN path.
-  std::array<std::int32_t, 4096> latency_us{};
-  std::size_t latency_count = 0;
-  std::string latency_summary() const;
-};
-
-std::string Gateway::Impl::latency_summary() const {
-  const std::size_t n = std::min(latency_count, latency_us.size());
-  if (n == 0) return "no snapshots";
-  std::vector<std::int32_t> sorted(latency_us.begin(), latency_us.begin() + static_cast<long>(n));
-  std::sort(sorted.begin(), sorted.end());
-  const auto& c = can->stats().cadence;
-  return fmt::format(
-      "snapshot -> CAN frame set p50 {} us p99 {} us max {} us (n={}); 0x351 interval mean "
-      "{:.1f} ms stddev {:.2f} ms worst jitter {:.2f} ms (n={})",
-      sorted[n / 2], sorted[(n * 99) / 100], sorted.back(), n, c.mean_us / 1000.0,
-      c.stddev_us / 1000.0, static_cast<double>(c.max_abs_jitter_us) / 1000.0, c.samples);
-}
 
 void Gateway::Impl::wire() {
   // Energy first: the pipeline's 0x378 frame reads the counters this snapshot produced.
@@ -170,6 +21,13 @@ void Gateway::Impl::wire() {
     (void)ch.energy.publish(energy_counter.snapshot());
   }),
        "energy");
+  must(ch.energy.subscribe([this](const msg::EnergyCounters& e) {
+    const std::int64_t unix_s = platform::unix_now_ms() / 1000;
+    const auto* settings = ch.settings.latest();
+    energy_periods.update(e, unix_s, platform::utc_offset_s(unix_s),
+                          settings ? static_cast<double>(settings->capacity_ah) : 0.0);
+  }),
+       "energy periods");
   must(ch.snapshot.subscribe([this](const msg::BatterySnapshot& s) { on_snapshot(s); }),
        "pipeline");
   must(ch.snapshot.subscribe([this](const msg::BatterySnapshot& s) {
@@ -203,6 +61,24 @@ void Gateway::Impl::wire() {
        "settings");
   must(ch.decision.subscribe([this](const msg::ChargeDecision& d) { decision_log.on_decision(d); }),
        "decision log");
+  // The alert engine's edges go on the bus; the log (and later MQTT, the UI) subscribe.
+  pipeline.alerts().set_listener(alerts::AlertEngine::Listener(
+      [this](const msg::AlertChanged& a) { (void)ch.alert_changed.publish(a); }));
+  must(ch.alert_changed.subscribe([this](const msg::AlertChanged& a) {
+    if (history) history->push_alert(alert_record(a, platform::unix_now_ms()));
+  }),
+       "alert history");
+  must(ch.alert_changed.subscribe([](const msg::AlertChanged& a) {
+    const auto text = msg::message_text(a.message);
+    if (a.edge == msg::AlertEdge::cleared) {
+      spdlog::info("alert cleared: {} ({})", msg::key(a.id), text);
+    } else if (a.edge == msg::AlertEdge::raised || a.edge == msg::AlertEdge::changed) {
+      spdlog::warn("{} {}: {}", msg::to_string(a.severity), msg::key(a.id), text);
+    } else if (a.edge == msg::AlertEdge::acknowledged) {
+      spdlog::info("alert acknowledged: {}", msg::key(a.id));
+    }
+  }),
+       "alert log");
   must(ch.config_changed.subscribe([](const msg::ConfigChanged& c) {
     spdlog::info("configuration changed: {} key(s){}", c.count(),
                  c.restart_needed ? ", some need a restart" : "");
@@ -227,6 +103,8 @@ void Gateway::Impl::on_poller_event(const tinybms::PollerEvent& event) {
     (void)ch.version.publish(*v);
   } else if (const auto* w = std::get_if<tinybms::SettingsWriteResult>(&event)) {
     spdlog::info("TinyBMS settings write: {}", write_result_summary(*w));
+  } else if (std::holds_alternative<tinybms::BmsEventsRead>(event)) {
+    on_bms_events();
   }
 }
 
@@ -302,57 +180,6 @@ void Gateway::Impl::on_tick() {
   }
 }
 
-void Gateway::Impl::arm_tick() {
-  tick_timer.expires_after(std::chrono::seconds(1));
-  tick_timer.async_wait([this](const boost::system::error_code& ec) {
-    if (ec || stopped) return;
-    on_tick();
-    check_history();
-    arm_tick();
-  });
-}
-
-void Gateway::Impl::check_history() {
-  if (!history) return;
-  const auto st = history->status();
-  if (st.health == history_health) return;
-  if (st.health == platform::HistoryHealth::ok) {
-    spdlog::info("history: {}", st.open_detail.empty() ? "ok" : st.open_detail);
-  } else if (history_health != platform::HistoryHealth::closed ||
-             st.health != platform::HistoryHealth::closed) {
-    // Storage trouble never touches the CAN output; it is reported (alert: issue 8).
-    spdlog::error("history: {}: {}", platform::to_string(st.health), st.reason);
-  }
-  history_health = st.health;
-}
-
-void Gateway::Impl::arm_persist() {
-  persist_timer.expires_after(std::chrono::seconds(cfg.energy_persist_interval_s));
-  persist_timer.async_wait([this](const boost::system::error_code& ec) {
-    if (ec || stopped) return;
-    save_energy("periodic");
-    arm_persist();
-  });
-}
-
-void Gateway::Impl::arm_watchdog() {
-  const auto interval = notify.watchdog_interval();
-  if (!interval) return;
-  watchdog_timer.expires_after(*interval / 2);
-  watchdog_timer.async_wait([this](const boost::system::error_code& ec) {
-    if (ec || stopped) return;
-    notify.watchdog_ping();  // only a loop that still turns gets here
-    arm_watchdog();
-  });
-}
-
-void Gateway::Impl::save_energy(const char* why) {
-  std::string error;
-  if (!energy_store.save(energy_counter.snapshot(), error)) {
-    spdlog::error("energy counters not saved ({}): {}", why, error);
-  }
-}
-
 Gateway::Gateway(asio::io_context& io, const Options& options, const config::GatewayConfig& cfg,
                  std::filesystem::path state_dir, std::string serial_path)
     : impl_(
@@ -394,6 +221,12 @@ bool Gateway::start(std::string& error) {
   const auto loaded = g.energy_store.load();
   spdlog::info("energy counters: {}", loaded.detail);
   (void)g.energy_counter.restore(loaded.counters);
+  energy::EnergyPeriodsState periods;
+  std::string periods_detail;
+  if (g.periods_store.load(periods, periods_detail) && !g.energy_periods.restore(periods)) {
+    periods_detail += " (inconsistent: per-day figures start empty)";
+  }
+  spdlog::info("energy: {}", periods_detail);
   g.energy_counter.set_max_gap_ms(std::max<Millis>(10'000, 3 * g.cfg.poll_live_interval_ms));
 
   g.link = std::make_unique<BmsLink>(
@@ -479,7 +312,7 @@ void Gateway::reload(const config::GatewayConfig& next) {
   g.cfg = applied;
   g.link->poller().set_config(config::to_poller_config(g.cfg));
   g.pipeline.controller().set_params(charge_params_from(g.cfg));
-  g.pipeline.evaluator().set_thresholds(alarm_thresholds_from(g.cfg));
+  g.pipeline.alerts().set_thresholds(alert_thresholds_from(g.cfg));
   const tinybms::VersionInfo* v = g.ch.version.latest();
   g.pipeline.set_identity(identity_from(g.cfg, v ? *v : tinybms::VersionInfo{}));
   spdlog::set_level(spdlog::level::from_str(

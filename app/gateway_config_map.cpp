@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/config/to_alert_thresholds.hpp"
 #include "core/config/to_charge_params.hpp"
 
 namespace tbgw::app {
@@ -10,8 +11,8 @@ control::ChargeParams charge_params_from(const config::GatewayConfig& cfg) {
   return config::to_charge_params(cfg);
 }
 
-victron::AlarmThresholds alarm_thresholds_from(const config::GatewayConfig& cfg) {
-  return config::to_alarm_thresholds(cfg);
+alerts::AlertThresholds alert_thresholds_from(const config::GatewayConfig& cfg) {
+  return config::to_alert_thresholds(cfg);
 }
 
 victron::EncoderIdentity identity_from(const config::GatewayConfig& cfg,

@@ -80,13 +80,15 @@ int main(int argc, char** argv) {
       history_cmd->add_subcommand("export", "print the history (CSV or JSON lines) on stdout");
   std::string history_state_dir;
   std::optional<std::string> history_from, history_to;
-  std::string history_tier = "raw", history_format = "csv";
+  std::string history_tier = "raw", history_format = "csv", history_what = "samples";
   history_export->add_option("--state-dir", history_state_dir, "the gateway's state directory")
       ->required();
   history_export->add_option("--from", history_from, "start time, ISO 8601 UTC");
   history_export->add_option("--to", history_to, "end time, ISO 8601 UTC");
   history_export->add_option("--tier", history_tier, "raw, 1m or 15m");
   history_export->add_option("--format", history_format, "csv or json");
+  history_export->add_option("--what", history_what,
+                             "samples (battery values) or alerts (alert edges and BMS events)");
   history_cmd->require_subcommand(1);
   CLI::App* config_cmd = cli.add_subcommand("config", "configuration tools");
   CLI::App* config_docs =
@@ -103,7 +105,7 @@ int main(int argc, char** argv) {
   if (encode->parsed()) return tbgw::app::run_encode_command(opt);
   if (history_export->parsed()) {
     return tbgw::app::run_history_export(history_state_dir, history_from, history_to, history_tier,
-                                         history_format);
+                                         history_format, history_what);
   }
   if (config_docs->parsed()) {
     std::fputs(tbgw::platform::config_reference_markdown().c_str(), stdout);

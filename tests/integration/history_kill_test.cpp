@@ -1,7 +1,9 @@
 // HistoryStore under SIGKILL: a child writes batches of raw records in a loop and is killed at
 // random (seeded) moments, over and over. After every kill the database must pass
 // `PRAGMA integrity_check`, hold every batch the child reported as committed, and at most the
-// one batch in flight, whole (a batch is one transaction).
+// one batch in flight, whole (a batch is one transaction). Each batch also carries one alert
+// edge and the same TinyBMS events again (ignored as duplicates after the first), so the alert
+// log must match the samples batch for batch.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -22,10 +24,40 @@ namespace {
 using test::TempDir;
 
 constexpr std::int64_t kT0 = 1'700'000'000'000;
-constexpr int kBatch = 60;  // one minute of 1 Hz polls
+constexpr int kBatch = 60;     // one minute of 1 Hz polls
+constexpr int kBmsEvents = 8;  // the re-imported TinyBMS event ring
+
+// Retention would cut the raw tier at a time that is not a batch boundary once more than 48 h of
+// records are stored (a fast machine gets there within the time budget): keep everything.
+HistoryRetention keep_all() {
+  HistoryRetention r;
+  r.raw_ms = r.minute_ms = r.quarter_ms = r.alerts_ms = 100LL * 365 * 86'400'000;
+  return r;
+}
+
+void add_alerts(HistoryBatch& b, std::int64_t t) {
+  history::AlertRecord a;
+  a.unix_ms = t;
+  a.set_key("cell_high");
+  a.severity = history::AlertSeverity::warning;
+  a.value = 3.61;
+  a.threshold = 3.6;
+  a.set_message("cell 3 at 3.610 V above 3.600 V");
+  b.alerts.push_back(a);
+  for (int i = 0; i < kBmsEvents; ++i) {
+    history::AlertRecord e;
+    e.unix_ms = kT0 - 3'600'000 + i * 1000;
+    e.source = history::AlertSource::bms;
+    e.edge = history::AlertEdge::event;
+    e.severity = history::AlertSeverity::fault;
+    e.set_key("bms_0x0" + std::to_string(i));
+    e.set_message("BMS event");
+    b.alerts.push_back(e);
+  }
+}
 
 [[noreturn]] void writer_child(const std::filesystem::path& dir, int report_fd) {
-  HistoryStore store(dir);
+  HistoryStore store(dir, keep_all());
   if (!store.open().ok) ::_exit(3);
   std::int64_t t = store.last_time_ms();
   if (t == 0) t = kT0;
@@ -40,6 +72,7 @@ constexpr int kBatch = 60;  // one minute of 1 Hz polls
       r.values.fill(3300.0F + static_cast<float>(i));
       b.raw.push_back(r);
     }
+    add_alerts(b, t);
     if (!store.write(b)) ::_exit(5);
     if (::write(report_fd, &t, sizeof t) != sizeof t) ::_exit(4);
   }
@@ -77,7 +110,7 @@ TEST(HistoryStore, GivenWriterKilledAtRandomMoments_ThenIntegrityOkAndAtMostTheL
     while (::read(report[0], &v, sizeof v) == static_cast<ssize_t>(sizeof v)) committed = v;
     ::close(report[0]);
 
-    HistoryStore store(dir.path());
+    HistoryStore store(dir.path(), keep_all());
     const auto opened = store.open();
     SCOPED_TRACE(testing::Message()
                  << "seed " << kSeed << ", kill " << kills << ": " << opened.detail);
@@ -94,6 +127,8 @@ TEST(HistoryStore, GivenWriterKilledAtRandomMoments_ThenIntegrityOkAndAtMostTheL
     if (newest > committed) ++in_flight_landed;
     const std::int64_t rows = store.row_count(HistoryTier::raw);
     ASSERT_EQ(rows % kBatch, 0) << "a partial batch is visible";
+    ASSERT_EQ(store.alert_count(), rows == 0 ? 0 : rows / kBatch + kBmsEvents)
+        << "the alert log does not match the samples";
     floor_t = newest;
   }
   EXPECT_GE(kills, 200) << "too slow: " << kills << " kills within the budget";

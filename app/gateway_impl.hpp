@@ -1,0 +1,159 @@
+// Gateway::Impl: the state of the running service, shared by gateway.cpp (wiring, start/stop,
+// reload) and gateway_upkeep.cpp (timers, storage, alerts, TinyBMS events). Private to app/.
+#pragma once
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <thread>
+#include <variant>
+#include <vector>
+#include "app/bms_link.hpp"
+#include "app/charge_pipeline.hpp"
+#include "app/decision_log.hpp"
+#include "app/event_format.hpp"
+#include "app/gateway.hpp"
+#include "app/gateway_config_map.hpp"
+#include "app/threads.hpp"
+#include "core/bus/channel.hpp"
+#include "core/config/config_diff.hpp"
+#include "core/config/config_schema.hpp"
+#include "core/config/to_poller_config.hpp"
+#include "core/energy/energy_counter.hpp"
+#include "core/energy/energy_periods.hpp"
+#include "core/history/alert_record.hpp"
+#include "core/history/history_record.hpp"
+#include "core/msg/alert_changed.hpp"
+#include "core/msg/config_changed.hpp"
+#include "core/msg/energy_counters.hpp"
+#include "core/tinybms/bms_events.hpp"
+#include "platform/linux/can_backend_factory.hpp"
+#include "platform/linux/can_output.hpp"
+#include "platform/linux/clock.hpp"
+#include "platform/linux/config_text.hpp"
+#include "platform/linux/energy_periods_store.hpp"
+#include "platform/linux/energy_store.hpp"
+#include "platform/linux/history_worker.hpp"
+#include "platform/linux/systemd_notify.hpp"
+
+namespace tbgw::app {
+
+namespace detail {
+
+inline bool snapshot_is_valid(const msg::BatterySnapshot& s) {
+  return s.cell_count >= 4 && s.cell_count <= msg::BatterySnapshot::kMaxCells &&
+         std::isfinite(s.pack_voltage_v) && std::isfinite(s.pack_current_a) &&
+         std::isfinite(s.soc_pct) && s.soc_pct >= 0.0 && s.soc_pct <= 100.0;
+}
+
+inline bool decision_is_valid(const msg::ChargeDecision& d) {
+  // Never a valid limit of 0 V, never a negative current (DESIGN rule 5).
+  return !d.valid || (d.cvl_v > 0.0F && d.dvl_v > 0.0F && d.ccl_a >= 0.0F && d.dcl_a >= 0.0F &&
+                      std::isfinite(d.cvl_v) && std::isfinite(d.ccl_a) && std::isfinite(d.dcl_a) &&
+                      std::isfinite(d.dvl_v));
+}
+
+// The channel table: every message of the gateway, its kind, validator and capacity.
+struct Channels {
+  bus::StateChannel<msg::BatterySnapshot, 8> snapshot{"battery_snapshot", &snapshot_is_valid};
+  bus::StateChannel<msg::LinkState, 8> link{"link_state"};
+  bus::StateChannel<tinybms::BmsSettings, 4> settings{"bms_settings"};
+  bus::StateChannel<tinybms::VersionInfo, 4> version{"bms_version"};
+  bus::StateChannel<msg::ChargeDecision, 8> decision{"charge_decision", &decision_is_valid};
+  bus::StateChannel<msg::BatteryAlarms, 8> alarms{"battery_alarms"};
+  bus::StateChannel<msg::EnergyCounters, 4> energy{"energy_counters", &msg::is_valid};
+  bus::EventChannel<msg::ConfigChanged, 8> config_changed{"config_changed", &msg::is_valid};
+  bus::EventChannel<msg::AlertChanged, 8> alert_changed{"alert_changed"};
+};
+
+template <class R>
+inline void must(const R& result, const char* what) {
+  // A full channel at start-up is a wiring bug: the capacity in the table is too small.
+  if (!result.ok()) {
+    spdlog::critical("bus wiring: {}: {}", what, bus::to_string(result.error()));
+    std::abort();
+  }
+}
+
+}  // namespace detail
+
+// An alert edge or a TinyBMS event as the history database stores it (wall-clock time).
+history::AlertRecord alert_record(const msg::AlertChanged& a, std::int64_t unix_ms);
+
+using detail::Channels;
+using detail::must;
+namespace asio = boost::asio;
+
+struct Gateway::Impl {
+  Impl(asio::io_context& io_, const Options& options_, const config::GatewayConfig& cfg_,
+       std::filesystem::path state_dir_, std::string serial_path_)
+      : io(io_),
+        options(options_),
+        cfg(cfg_),
+        state_dir(std::move(state_dir_)),
+        serial_path(std::move(serial_path_)),
+        pipeline(charge_params_from(cfg), alert_thresholds_from(cfg), identity_from(cfg, {})),
+        energy_store(state_dir),
+        tick_timer(io),
+        persist_timer(io),
+        watchdog_timer(io) {}
+
+  void wire();
+  void on_poller_event(const tinybms::PollerEvent& event);
+  void on_snapshot(const msg::BatterySnapshot& s);
+  void publish_decision(const msg::ChargeDecision& d);
+  void on_tick();
+  void arm_tick();
+  void arm_persist();
+  void arm_watchdog();
+  void save_energy(const char* why);
+
+  asio::io_context& io;
+  const Options& options;
+  config::GatewayConfig cfg;
+  std::filesystem::path state_dir;
+  std::string serial_path;
+
+  Channels ch;
+  std::unique_ptr<BmsLink> link;
+  ChargePipeline pipeline;
+  DecisionLog decision_log;
+  energy::EnergyCounter energy_counter;
+  platform::EnergyStore energy_store;
+  energy::EnergyPeriods energy_periods;  // per day / month / lifetime, local time
+  platform::EnergyPeriodsStore periods_store{state_dir};
+  tinybms::BmsEventTracker bms_events;  // reports each TinyBMS event once
+  void on_bms_events();
+  std::unique_ptr<platform::CanBackend> can_backend;
+  std::unique_ptr<platform::CanOutput> can;
+  platform::SystemdNotify notify;
+  asio::steady_timer tick_timer;
+  asio::steady_timer persist_timer;
+  asio::steady_timer watchdog_timer;
+  std::function<void()> on_done;
+
+  // Storage worker (app/threads.hpp): the only other thread.
+  std::unique_ptr<platform::HistoryWorker> history;
+  std::thread history_thread;
+  platform::HistoryHealth history_health = platform::HistoryHealth::closed;
+  void check_history();
+  void tick_alerts();
+
+  long snapshots = 0;
+  Millis last_summary_ms = 0;
+  bool stopped = false;
+
+  // Processing latency of each snapshot, from the poller's event (delivered while the last
+  // reply byte is being handled) to the new frame set handed to the CAN output, in µs. A fixed
+  // ring: measuring must not allocate on the serial -> CAN path.
+  std::array<std::int32_t, 4096> latency_us{};
+  std::size_t latency_count = 0;
+  std::string latency_summary() const;
+};
+
+}  // namespace tbgw::app

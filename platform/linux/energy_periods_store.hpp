@@ -1,0 +1,32 @@
+// EnergyPeriodsStore: the per-day / per-month / lifetime energy figures
+// (core/energy/energy_periods) in STATE_DIR/energy-periods.json, written atomically like the
+// energy counters (platform/linux/atomic_file). A missing file starts empty; an unreadable or
+// inconsistent one is moved aside to energy-periods.json.corrupt and the periods start empty,
+// with a log line that says so (the lifetime totals of energy.json are not affected).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "core/energy/energy_periods.hpp"
+
+namespace tbgw::platform {
+
+class EnergyPeriodsStore {
+ public:
+  explicit EnergyPeriodsStore(const std::filesystem::path& state_dir);
+
+  // True with `state` filled from the file; false (state untouched) with `detail` saying why.
+  bool load(energy::EnergyPeriodsState& state, std::string& detail);
+  bool save(const energy::EnergyPeriodsState& state, std::string& error);
+
+ private:
+  std::filesystem::path path_;
+};
+
+// The JSON text of a state and back (exposed for tests).
+std::string energy_periods_to_json(const energy::EnergyPeriodsState& state);
+bool energy_periods_from_json(const std::string& text, energy::EnergyPeriodsState& state,
+                              std::string& error);
+
+}  // namespace tbgw::platform
