@@ -12,25 +12,7 @@
 #include "core/alerts/alert_engine.hpp"
 #include "victron_test_support.hpp"
 
-namespace {
-bool g_counting = false;
-std::size_t g_allocations = 0;
-[[gnu::noinline]] void plain_free(void* p) noexcept {
-  std::free(p);
-}
-}  // namespace
-
-void* operator new(std::size_t size) {
-  if (g_counting) ++g_allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  plain_free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  plain_free(p);
-}
+#include "unit/counting_new.hpp"
 
 namespace tbgw::alerts {
 namespace {
