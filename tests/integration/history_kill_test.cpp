@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <chrono>
 #include <iostream>
 #include <random>
@@ -80,8 +82,11 @@ void add_alerts(HistoryBatch& b, std::int64_t t) {
 
 TEST(HistoryStore, GivenWriterKilledAtRandomMoments_ThenIntegrityOkAndAtMostTheLastBatchLost) {
   constexpr unsigned kSeed = 0x5EED'4157;
-  constexpr int kKills = 1000;
-  constexpr auto kBudget = std::chrono::seconds(60);
+  // 1,000 kills as issue 8 asks; CI bounds the run to 60 s (~300 kills on 2 shared cores).
+  // TBGW_HISTORY_KILL_BUDGET_S raises the bound for a full run (documented in docs/history.md).
+  const int kKills = 1000;
+  const char* budget_env = std::getenv("TBGW_HISTORY_KILL_BUDGET_S");
+  const auto kBudget = std::chrono::seconds(budget_env != nullptr ? std::atoi(budget_env) : 60);
   TempDir dir;
   std::mt19937 rng(kSeed);
   std::uniform_int_distribution<int> delay_us(0, 20'000);
