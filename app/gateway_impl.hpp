@@ -143,6 +143,7 @@ struct Gateway::Impl {
   platform::HistoryHealth history_health = platform::HistoryHealth::closed;
   void check_history();
   void tick_alerts();
+  bool energy_save_failed = false;  // the last save failed: the storage alert is raised
 
   long snapshots = 0;
   Millis last_summary_ms = 0;

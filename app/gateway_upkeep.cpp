@@ -97,8 +97,11 @@ void Gateway::Impl::tick_alerts() {
   // A candump log is no bus: there is no GX to miss.
   const bool log_backend = cfg.can_backend.view().starts_with("log:");
   health.gx_seen = log_backend || (can && can->gx().present);
-  health.storage_ok = history_health == platform::HistoryHealth::ok ||
-                      history_health == platform::HistoryHealth::closed;
+  // Storage trouble: the history database, or the last save of the energy counters failed
+  // (disk full, read-only): the old files stay intact, the owner is told.
+  health.storage_ok = (history_health == platform::HistoryHealth::ok ||
+                       history_health == platform::HistoryHealth::closed) &&
+                      !energy_save_failed;
   pipeline.alerts().tick(link_state, health, platform::now_ms());
 }
 
@@ -138,12 +141,16 @@ void Gateway::Impl::arm_watchdog() {
 
 void Gateway::Impl::save_energy(const char* why) {
   std::string error;
+  bool failed = false;
   if (!energy_store.save(energy_counter.snapshot(), error)) {
     spdlog::error("energy counters not saved ({}): {}", why, error);
+    failed = true;
   }
   if (!periods_store.save(energy_periods.state(), error)) {
     spdlog::error("per-day energy not saved ({}): {}", why, error);
+    failed = true;
   }
+  energy_save_failed = failed;
 }
 
 }  // namespace tbgw::app

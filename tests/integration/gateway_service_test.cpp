@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -265,6 +266,31 @@ TEST(GatewayService, GivenHotSensor_WhenPolled_ThenAlertIsRaisedLoggedAndOnCan) 
   EXPECT_NE(csv.find("gateway,temp_high,warning,raised,58,50"), std::string::npos) << csv;
   EXPECT_NE(csv.find("gateway,temp_high,"), csv.rfind("gateway,temp_high,")) << "and cleared";
   EXPECT_NE(csv.find(",bms,bms_0x61,"), std::string::npos) << "the BMS's own events too";
+}
+
+TEST(GatewayService, GivenStateDirBecomesUnwritable_WhenCountersAreSaved_ThenStorageAlert) {
+  // Root ignores permissions, so the directory is made immutable (chattr +i) to play a
+  // read-only or full disk; skipped where the file system has no such attribute.
+  Rig rig({"--seed", "16"});
+  ASSERT_FALSE(rig.device.empty());
+  const fs::path config = rig.state.path() / "seed.json";
+  std::ofstream(config)
+      << R"({"schema_version": 1, "settings": {"energy.persist_interval_s": 10}})";
+  Process gw(rig.gw_args({"--config", config.string()}));
+  ASSERT_TRUE(gw.wait_for_stderr("limits", 15s)) << gw.stderr_text();
+  const std::string dir = rig.state.path().string();
+  if (std::system(("chattr +i " + dir + " 2>/dev/null").c_str()) != 0) {
+    gw.signal(SIGTERM);
+    gw.wait();
+    GTEST_SKIP() << "no immutable attribute on this file system";
+  }
+  const auto alert = gw.wait_for_stderr("storage", 40s);
+  EXPECT_TRUE(alert) << gw.stderr_text();
+  EXPECT_TRUE(gw.running()) << "storage trouble never stops the gateway";
+  EXPECT_NE(gw.stderr_text().find("energy counters not saved"), std::string::npos);
+  EXPECT_EQ(std::system(("chattr -i " + dir).c_str()), 0);
+  gw.signal(SIGTERM);
+  EXPECT_EQ(gw.wait(), 0);
 }
 
 TEST(GatewayService, GivenInvalidConfigFile_WhenStarted_ThenExit2NamingTheKey) {
