@@ -315,8 +315,7 @@ void Gateway::reload(const config::GatewayConfig& next) {
   g.pipeline.alerts().set_thresholds(alert_thresholds_from(g.cfg));
   const tinybms::VersionInfo* v = g.ch.version.latest();
   g.pipeline.set_identity(identity_from(g.cfg, v ? *v : tinybms::VersionInfo{}));
-  spdlog::set_level(spdlog::level::from_str(
-      std::string(config::enum_names(g.cfg.log_level)[static_cast<std::size_t>(g.cfg.log_level)])));
+  apply_log_level(g.cfg);
   (void)g.ch.config_changed.publish(changed);
 }
 

@@ -15,6 +15,11 @@ alerts::AlertThresholds alert_thresholds_from(const config::GatewayConfig& cfg) 
   return config::to_alert_thresholds(cfg);
 }
 
+void apply_log_level(const config::GatewayConfig& cfg) {
+  const auto name = config::enum_names(cfg.log_level)[static_cast<std::size_t>(cfg.log_level)];
+  spdlog::set_level(spdlog::level::from_str(std::string(name)));
+}
+
 victron::EncoderIdentity identity_from(const config::GatewayConfig& cfg,
                                        const tinybms::VersionInfo& version) {
   auto identity =

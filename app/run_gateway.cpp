@@ -11,6 +11,7 @@
 
 #include "app/config_loader.hpp"
 #include "app/gateway.hpp"
+#include "app/gateway_config_map.hpp"
 #include "app/run.hpp"
 #include "app/sim_setup.hpp"
 #include "app/version.hpp"
@@ -30,11 +31,6 @@ bool prepare_state_dir(const std::filesystem::path& dir, std::string& error) {
     return false;
   }
   return true;
-}
-
-void apply_log_level(const config::GatewayConfig& cfg) {
-  const auto name = config::enum_names(cfg.log_level)[static_cast<std::size_t>(cfg.log_level)];
-  spdlog::set_level(spdlog::level::from_str(std::string(name)));
 }
 
 }  // namespace

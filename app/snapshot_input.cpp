@@ -1,5 +1,7 @@
 #include "app/snapshot_input.hpp"
 
+#include "app/event_format.hpp"
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -47,13 +49,14 @@ bool read_number(const json& obj, const char* key, T& out, std::string& error, d
   return true;
 }
 
+// The inverse of to_string(OnlineStatus) (event_format), so the names --print-snapshots writes
+// are exactly the ones read back.
 msg::OnlineStatus status_from_name(const std::string& name) {
-  if (name == "charging") return msg::OnlineStatus::charging;
-  if (name == "fully_charged") return msg::OnlineStatus::fully_charged;
-  if (name == "discharging") return msg::OnlineStatus::discharging;
-  if (name == "regeneration") return msg::OnlineStatus::regeneration;
-  if (name == "idle") return msg::OnlineStatus::idle;
-  if (name == "fault") return msg::OnlineStatus::fault;
+  for (auto s : {msg::OnlineStatus::charging, msg::OnlineStatus::fully_charged,
+                 msg::OnlineStatus::discharging, msg::OnlineStatus::regeneration,
+                 msg::OnlineStatus::idle, msg::OnlineStatus::fault}) {
+    if (name == to_string(s)) return s;
+  }
   return msg::OnlineStatus::unknown;
 }
 
