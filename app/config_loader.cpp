@@ -25,7 +25,7 @@ bool read_file(const std::string& path, std::string& text) {
 
 }  // namespace
 
-LoadedConfig load_config(const Options& options, const std::filesystem::path& state_dir) {
+LoadedConfig load_file_config(const Options& options, const std::filesystem::path& state_dir) {
   LoadedConfig out;
   std::error_code ec;
   if (std::filesystem::exists(state_dir / "config.json", ec)) {
@@ -51,6 +51,14 @@ LoadedConfig load_config(const Options& options, const std::filesystem::path& st
   } else {
     out.source = "defaults";
   }
+  out.ok = true;
+  return out;
+}
+
+LoadedConfig load_config(const Options& options, const std::filesystem::path& state_dir) {
+  LoadedConfig out = load_file_config(options, state_dir);
+  if (!out.ok) return out;
+  out.ok = false;
   out.can_backend_named = out.config.can_backend.view() != config::defaults().can_backend.view();
 
   // Flags: one batch through the schema, all or nothing.
@@ -64,6 +72,8 @@ LoadedConfig load_config(const Options& options, const std::filesystem::path& st
     flags.push_back({"poll.response_timeout_ms", *f.response_timeout_ms});
   }
   if (f.log_level) flags.push_back({"log.level", std::string_view(*f.log_level)});
+  if (f.http) flags.push_back({"http.listen", std::string_view(*f.http)});
+  if (f.mqtt) flags.push_back({"mqtt.url", std::string_view(*f.mqtt)});
   if (!flags.empty()) {
     const auto errors = config::apply_settings(out.config, flags);
     if (!errors.ok()) {

@@ -5,7 +5,7 @@
 //      the file named by --config (the installer's seed, e.g. /etc/tinybms-gw/config.json,
 //      which the gateway only reads);
 //   3. command-line flags (--serial, --baud, --can, --poll-interval-ms, --response-timeout-ms,
-//      --log-level), which are never saved.
+//      --log-level, --http, --mqtt), which are never saved.
 // Every value passes the one schema; an error names the key and the allowed range.
 #pragma once
 
@@ -28,5 +28,9 @@ struct LoadedConfig {
 };
 
 LoadedConfig load_config(const Options& options, const std::filesystem::path& state_dir);
+
+// Layers 1 and 2 only (no flags): what a change from the API or MQTT is applied to and saved
+// as STATE_DIR/config.json, so that flags never end up in the file.
+LoadedConfig load_file_config(const Options& options, const std::filesystem::path& state_dir);
 
 }  // namespace tbgw::app

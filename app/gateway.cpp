@@ -103,6 +103,7 @@ void Gateway::Impl::on_poller_event(const tinybms::PollerEvent& event) {
     (void)ch.version.publish(*v);
   } else if (const auto* w = std::get_if<tinybms::SettingsWriteResult>(&event)) {
     spdlog::info("TinyBMS settings write: {}", write_result_summary(*w));
+    (void)ch.settings_write.publish(*w);
   } else if (std::holds_alternative<tinybms::BmsEventsRead>(event)) {
     on_bms_events();
   }
@@ -242,6 +243,8 @@ bool Gateway::start(std::string& error) {
   g.arm_tick();
   g.arm_persist();
   g.arm_watchdog();
+  // --- network faces start (after every part above exists)
+  // --- end network faces start
   spdlog::info("tinybms-gw polling {} every {} ms; CAN output {}", g.serial_path,
                g.cfg.poll_live_interval_ms, g.can_backend->describe());
   g.notify.ready();
@@ -254,6 +257,8 @@ void Gateway::stop() {
   if (g.stopped) return;
   g.stopped = true;
   g.notify.stopping();
+  // --- network faces stop (before the parts they read go away)
+  // --- end network faces stop
   // Stop transmitting first: no frame may go out while the rest shuts down.
   if (g.can) {
     g.can_backend->set_health_handler(nullptr);  // "stopped" is not a fault worth a warning
@@ -285,7 +290,11 @@ void Gateway::stop() {
 }
 
 void Gateway::reload(const config::GatewayConfig& next) {
-  Impl& g = *impl_;
+  impl_->reload(next);
+}
+
+void Gateway::Impl::reload(const config::GatewayConfig& next) {
+  Impl& g = *this;
   const auto d = config::diff(g.cfg, next);
   if (d.empty()) {
     spdlog::info("configuration reloaded: no change");
@@ -306,9 +315,9 @@ void Gateway::reload(const config::GatewayConfig& next) {
   }
   // Live keys apply now; restart keys keep their running value until the next start.
   config::GatewayConfig applied = next;
-  applied.serial_port = g.cfg.serial_port;
-  applied.serial_baud = g.cfg.serial_baud;
-  applied.can_backend = g.cfg.can_backend;
+  for (const config::ConfigKey& key : config::schema()) {
+    if (key.apply == config::Apply::restart) key.set(applied, key.get(g.cfg));
+  }
   g.cfg = applied;
   g.link->poller().set_config(config::to_poller_config(g.cfg));
   g.pipeline.controller().set_params(charge_params_from(g.cfg));

@@ -36,6 +36,7 @@ class Gateway {
   void set_done_handler(std::function<void()> on_done);
 
  private:
+  friend class GatewayServices;  // the network faces' window onto the running gateway
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

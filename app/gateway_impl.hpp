@@ -19,6 +19,7 @@
 #include "app/event_format.hpp"
 #include "app/gateway.hpp"
 #include "app/gateway_config_map.hpp"
+#include "app/gateway_services.hpp"
 #include "app/threads.hpp"
 #include "core/bus/channel.hpp"
 #include "core/config/config_diff.hpp"
@@ -69,6 +70,8 @@ struct Channels {
   bus::StateChannel<msg::EnergyCounters, 4> energy{"energy_counters", &msg::is_valid};
   bus::EventChannel<msg::ConfigChanged, 8> config_changed{"config_changed", &msg::is_valid};
   bus::EventChannel<msg::AlertChanged, 8> alert_changed{"alert_changed"};
+  // The outcome of a settings write (verified by read-back, or why not).
+  bus::EventChannel<tinybms::SettingsWriteResult, 4> settings_write{"settings_write"};
 };
 
 template <class R>
@@ -112,6 +115,7 @@ struct Gateway::Impl {
   void arm_persist();
   void arm_watchdog();
   void save_energy(const char* why);
+  void reload(const config::GatewayConfig& next);
 
   asio::io_context& io;
   const Options& options;
@@ -155,6 +159,11 @@ struct Gateway::Impl {
   std::array<std::int32_t, 4096> latency_us{};
   std::size_t latency_count = 0;
   std::string latency_summary() const;
+
+  // The network faces' window onto this gateway (app/gateway_services.hpp).
+  GatewayServices services{*this};
+  // --- network faces: built at the end of start(), stopped first in stop() (one line each)
+  // --- end network faces
 };
 
 }  // namespace tbgw::app

@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
   cli.add_option("--can", f.can,
                  "CAN output: socketcan:IFNAME, slcan:/dev/ttyACM0, log:FILE or log:- (stdout)");
   cli.add_option("--poll-interval-ms", f.poll_interval_ms, "live refresh period in ms");
+  cli.add_option("--http", f.http,
+                 "HTTP API and web UI on ADDR:PORT (default 127.0.0.1:8080; \"\" for none)");
+  cli.add_option("--mqtt", f.mqtt, "MQTT broker: mqtt://HOST[:PORT] or mqtts://HOST[:PORT]");
   cli.add_option("--response-timeout-ms", f.response_timeout_ms, "time to wait for a reply in ms");
   cli.add_option("--summary-interval-s", opt.summary_interval_s,
                  "log a snapshot summary this often in s (0 = never)")

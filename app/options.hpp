@@ -27,6 +27,8 @@ struct ConfigFlags {
   std::optional<std::int64_t> poll_interval_ms;
   std::optional<std::int64_t> response_timeout_ms;
   std::optional<std::string> log_level;
+  std::optional<std::string> http;  // http.listen
+  std::optional<std::string> mqtt;  // mqtt.url
 };
 
 struct Options {

@@ -25,6 +25,14 @@ PACKAGES=(
   # --- history (issue 8): SQLite for STATE_DIR/history.sqlite
   libsqlite3-dev
   # --- end history
+  # --- HTTP/WebSocket API (issue 10): OpenSSL for HTTPS and password hashing; curl, wrk and
+  # python3-websockets as real clients in the tests and benchmarks
+  libssl-dev openssl curl wrk python3-websockets
+  # --- end HTTP
+  # --- MQTT (issue 9): libmosquitto for the client; the mosquitto broker and its clients for
+  # the tests
+  libmosquitto-dev mosquitto mosquitto-clients
+  # --- end MQTT
 )
 
 missing=()

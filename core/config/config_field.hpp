@@ -147,4 +147,13 @@ constexpr ConfigKey text(std::string_view key, TextRule rule, std::string_view d
   return k;
 }
 
+// A credential (a password): free text, flagged so that every face masks it.
+template <auto Member>
+constexpr ConfigKey secret_text(std::string_view key, std::string_view def, Apply apply,
+                                std::string_view desc) {
+  ConfigKey k = text<Member>(key, TextRule::text, def, apply, desc);
+  k.secret = true;
+  return k;
+}
+
 }  // namespace tbgw::config::detail

@@ -40,10 +40,14 @@ enum class Apply : std::uint8_t {
 
 // What a string value may contain (all rules also bound the length).
 enum class TextRule : std::uint8_t {
-  text,           // valid UTF-8 without control characters
-  absolute_path,  // empty, or `text` starting with '/'
-  ascii_name,     // printable ASCII (0x20-0x7E): goes into CAN frames byte for byte
-  can_backend,    // log:- | log:PATH | socketcan:IFNAME | slcan:PATH
+  text,            // valid UTF-8 without control characters
+  absolute_path,   // empty, or `text` starting with '/'
+  ascii_name,      // printable ASCII (0x20-0x7E): goes into CAN frames byte for byte
+  can_backend,     // log:- | log:PATH | socketcan:IFNAME | slcan:PATH
+  listen_address,  // empty, or IPV4:PORT / [IPV6]:PORT / localhost:PORT, port 0-65535
+  mqtt_url,        // empty, or mqtt://HOST[:PORT] / mqtts://HOST[:PORT]
+  topic_level,     // empty, or one MQTT topic level: printable ASCII without / + # or spaces
+  topic,           // empty, or MQTT topic levels joined by '/', no wildcards, no empty level
 };
 
 // One row of the schema table. Rows are built by the helpers in config_schema.cpp; get/set are
@@ -59,6 +63,7 @@ struct ConfigKey {
   TextRule text_rule = TextRule::text;      // string
   ConfigValue default_value;
   Apply apply = Apply::live;
+  bool secret = false;           // a credential: saved in the file, never logged, masked by the API
   std::string_view description;  // one line, for the docs and the web form
   ConfigValue (*get)(const GatewayConfig&) = nullptr;
   // Precondition: `value` passed check_value() for this row (it is then of the row's type).

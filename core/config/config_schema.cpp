@@ -32,6 +32,7 @@ using detail::enumeration;
 using detail::integer;
 using detail::integer_of;
 using detail::real;
+using detail::secret_text;
 using detail::text;
 using C = GatewayConfig;
 constexpr auto live = Apply::live;
@@ -307,6 +308,84 @@ constexpr std::array kSchema{
     integer<&C::alert_soc_low_alarm_pct>("alert.soc_low_alarm_pct", "%", 0, 100,
                                          whole(kAlertEngine.soc_low_alarm_pct), live,
                                          "SOC low alarm at or below this"),
+
+    // http: the HTTP/WebSocket API (docs/api.md). Locked by default: every route needs a login
+    // or an API token unless a *_without_login key says otherwise.
+    text<&C::http_listen>("http.listen", TextRule::listen_address, "127.0.0.1:8080", restart,
+                          "ADDR:PORT the API and web UI listen on (0.0.0.0:80: every interface); "
+                          "empty: no HTTP server"),
+    text<&C::http_tls_cert>("http.tls_cert", TextRule::absolute_path, "", restart,
+                            "PEM certificate chain; with http.tls_key the server speaks HTTPS only "
+                            "(`tinybms-gw tls selfsigned` makes a pair)"),
+    text<&C::http_tls_key>("http.tls_key", TextRule::absolute_path, "", restart,
+                           "PEM private key of http.tls_cert"),
+    boolean<&C::http_read_without_login>("http.read_without_login", false, live,
+                                         "let anyone on the network read status (a kiosk "
+                                         "screen); changes still need a login"),
+    boolean<&C::http_metrics_without_login>("http.metrics_without_login", false, live,
+                                            "serve /metrics without a login (a Prometheus "
+                                            "scraper on a trusted network)"),
+    integer<&C::http_session_idle_timeout_s>("http.session_idle_timeout_s", "s", 60, 30 * 86'400,
+                                             86'400, live,
+                                             "a login session expires after this long unused"),
+    integer<&C::http_max_connections>("http.max_connections", "", 1, 1'024, 64, restart,
+                                      "open HTTP/WebSocket connections at most; more wait in "
+                                      "the kernel's backlog"),
+
+    // mqtt: the MQTT client (docs/mqtt.md)
+    text<&C::mqtt_url>("mqtt.url", TextRule::mqtt_url, "", restart,
+                       "mqtt://host[:port] or mqtts://host[:port] (TLS); empty: no MQTT"),
+    text<&C::mqtt_username>("mqtt.username", TextRule::text, "", restart,
+                            "broker user name; empty: anonymous"),
+    secret_text<&C::mqtt_password>("mqtt.password", "", restart,
+                                   "broker password (never logged; the API shows it masked)"),
+    text<&C::mqtt_device_id>("mqtt.device_id", TextRule::topic_level, "", restart,
+                             "topic level and Home Assistant id of this battery; empty: "
+                             "tinybms_<BMS serial number>"),
+    text<&C::mqtt_base_topic>(
+        "mqtt.base_topic", TextRule::topic_level, "tinybms-gw", restart,
+        "first topic level: state is under BASE/DEVICE_ID/... (empty: DEVICE_ID/...)"),
+    text<&C::mqtt_ca_file>("mqtt.ca_file", TextRule::absolute_path, "", restart,
+                           "mqtts: PEM CA certificates the broker must chain to; empty: the "
+                           "system store"),
+    text<&C::mqtt_cert_file>("mqtt.cert_file", TextRule::absolute_path, "", restart,
+                             "mqtts: client certificate (PEM), with mqtt.key_file"),
+    text<&C::mqtt_key_file>("mqtt.key_file", TextRule::absolute_path, "", restart,
+                            "mqtts: client private key (PEM)"),
+    boolean<&C::mqtt_tls_insecure>("mqtt.tls_insecure", false, restart,
+                                   "mqtts: do not check the broker's host name against its "
+                                   "certificate (the chain is still checked)"),
+    integer<&C::mqtt_keepalive_s>("mqtt.keepalive_s", "s", 5, 3'600, 30, restart,
+                                  "MQTT keep-alive: a dead broker is noticed within 1.5 times "
+                                  "this"),
+    boolean<&C::mqtt_discovery_enabled>("mqtt.discovery_enabled", true, live,
+                                        "publish Home Assistant discovery configs"),
+    text<&C::mqtt_discovery_prefix>("mqtt.discovery_prefix", TextRule::topic_level, "homeassistant",
+                                    live,
+                                    "Home Assistant's discovery prefix (empty: discovery off)"),
+    text<&C::mqtt_configuration_url>("mqtt.configuration_url", TextRule::text, "", live,
+                                     "link from the Home Assistant device page to the web UI; "
+                                     "empty: from http.listen"),
+    integer<&C::mqtt_min_interval_ms>("mqtt.min_interval_ms", "ms", 0, 3'600'000, 1'000, live,
+                                      "a value is published at most this often"),
+    integer<&C::mqtt_full_refresh_s>("mqtt.full_refresh_s", "s", 10, 86'400, 300, live,
+                                     "every value is re-published this often, changed or not"),
+    real<&C::mqtt_deadband_voltage_v>("mqtt.deadband_voltage_v", "V", 0.0, 10.0, 0.05, live,
+                                      "pack voltage changes smaller than this are not published"),
+    integer<&C::mqtt_deadband_cell_mv>("mqtt.deadband_cell_mv", "mV", 0, 1'000, 2, live,
+                                       "cell voltage changes smaller than this are not published"),
+    real<&C::mqtt_deadband_current_a>("mqtt.deadband_current_a", "A", 0.0, 100.0, 0.1, live,
+                                      "current changes smaller than this are not published"),
+    real<&C::mqtt_deadband_temp_c>("mqtt.deadband_temp_c", "degC", 0.0, 10.0, 0.2, live,
+                                   "temperature changes smaller than this are not published"),
+    real<&C::mqtt_deadband_soc_pct>("mqtt.deadband_soc_pct", "%", 0.0, 10.0, 0.1, live,
+                                    "SOC/SOH changes smaller than this are not published"),
+    boolean<&C::mqtt_commands_enabled>("mqtt.commands_enabled", false, live,
+                                       "accept commands (acknowledge alerts, reset energy "
+                                       "counters, re-read settings) on BASE/DEVICE_ID/cmd/#"),
+    text<&C::mqtt_venus_topic>("mqtt.venus_topic", TextRule::topic, "", live,
+                               "topic for the dbus-mqtt-battery JSON (Venus OS without CAN); "
+                               "empty: off"),
 };
 
 static_assert(kSchema.size() <= kMaxConfigKeys);

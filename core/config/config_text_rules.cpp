@@ -59,6 +59,80 @@ bool is_interface_name(std::string_view s) {
   return true;
 }
 
+// 0-65535; 0 asks the kernel for a free port (tests; the bound port is logged).
+bool is_port(std::string_view s) {
+  if (s.empty() || s.size() > 5) return false;
+  unsigned value = 0;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  return value <= 65535;
+}
+
+// A host name or an IPv4 address: letters, digits, '-', '.'; or "[...]" with an IPv6 address.
+bool is_host(std::string_view s) {
+  if (s.empty() || s.size() > 253) return false;
+  if (s.front() == '[') {
+    if (s.size() < 3 || s.back() != ']') return false;
+    for (const char c : s.substr(1, s.size() - 2)) {
+      const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!hex && c != ':' && c != '.') return false;
+    }
+    return true;
+  }
+  for (const char c : s) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// HOST:PORT, the port after the last ':' (an IPv6 host is bracketed).
+bool is_host_port(std::string_view s, bool port_required) {
+  const std::size_t bracket = s.rfind(']');
+  const std::size_t colon = s.rfind(':');
+  const bool has_port =
+      colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket);
+  if (!has_port) return !port_required && is_host(s);
+  return is_host(s.substr(0, colon)) && is_port(s.substr(colon + 1));
+}
+
+bool is_topic_level(std::string_view s) {
+  if (s.empty()) return false;
+  for (const char c : s) {
+    if (c <= 0x20 || c > 0x7E || c == '/' || c == '+' || c == '#') return false;
+  }
+  return true;
+}
+
+bool is_topic(std::string_view s) {
+  if (s.empty()) return true;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t slash = s.find('/', start);
+    const std::string_view level =
+        s.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (!is_topic_level(level)) return false;
+    if (slash == std::string_view::npos) return true;
+    start = slash + 1;
+  }
+}
+
+bool is_mqtt_url(std::string_view s) {
+  if (s.empty()) return true;
+  std::string_view rest;
+  if (s.starts_with("mqtt://")) {
+    rest = s.substr(7);
+  } else if (s.starts_with("mqtts://")) {
+    rest = s.substr(8);
+  } else {
+    return false;
+  }
+  return is_host_port(rest, false);
+}
+
 }  // namespace
 
 bool parse_can_backend(std::string_view s, CanBackendSpec& out) {
@@ -85,6 +159,14 @@ TextCheck check_text(TextRule rule, std::string_view s) {
       CanBackendSpec spec;
       return parse_can_backend(s, spec) ? TextCheck::ok : TextCheck::bad_format;
     }
+    case TextRule::listen_address:
+      return s.empty() || is_host_port(s, true) ? TextCheck::ok : TextCheck::bad_format;
+    case TextRule::mqtt_url:
+      return is_mqtt_url(s) ? TextCheck::ok : TextCheck::bad_format;
+    case TextRule::topic_level:
+      return s.empty() || is_topic_level(s) ? TextCheck::ok : TextCheck::bad_format;
+    case TextRule::topic:
+      return is_topic(s) ? TextCheck::ok : TextCheck::bad_format;
   }
   return TextCheck::bad_text;
 }
@@ -99,6 +181,14 @@ std::string_view describe(TextRule rule) {
       return "printable ASCII";
     case TextRule::can_backend:
       return "log:- | log:PATH | socketcan:IFNAME | slcan:PATH";
+    case TextRule::listen_address:
+      return "ADDR:PORT (127.0.0.1:8080, 0.0.0.0:80, [::]:8080; port 0: any free port), or empty";
+    case TextRule::mqtt_url:
+      return "mqtt://HOST[:PORT] or mqtts://HOST[:PORT], or empty";
+    case TextRule::topic_level:
+      return "one MQTT topic level (printable ASCII without '/', '+', '#' or spaces), or empty";
+    case TextRule::topic:
+      return "MQTT topic levels joined by '/' without wildcards, or empty";
   }
   return "";
 }

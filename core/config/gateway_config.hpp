@@ -137,6 +137,39 @@ struct GatewayConfig {
   std::int32_t alert_soc_low_warning_pct{};
   std::int32_t alert_soc_low_alarm_pct{};
 
+  // http: the HTTP/WebSocket API and the web UI (issue 10)
+  FixedString<63> http_listen;     // "ADDR:PORT"; empty: no HTTP server
+  FixedString<255> http_tls_cert;  // PEM certificate chain; with http_tls_key: HTTPS
+  FixedString<255> http_tls_key;   // PEM private key
+  bool http_read_without_login{};
+  bool http_metrics_without_login{};
+  std::int32_t http_session_idle_timeout_s{};
+  std::int32_t http_max_connections{};
+
+  // mqtt: the MQTT client, Home Assistant discovery, the Venus OS JSON (issue 9)
+  FixedString<255> mqtt_url;  // mqtt://host[:port] or mqtts://host[:port]; empty: no MQTT
+  FixedString<63> mqtt_username;
+  FixedString<127> mqtt_password;  // secret: never logged, masked by the API
+  FixedString<63> mqtt_device_id;  // empty: from the BMS serial number
+  FixedString<63> mqtt_base_topic;
+  FixedString<255> mqtt_ca_file;  // empty: the system store (mqtts)
+  FixedString<255> mqtt_cert_file;
+  FixedString<255> mqtt_key_file;
+  bool mqtt_tls_insecure{};  // skip hostname verification (never the default)
+  std::int32_t mqtt_keepalive_s{};
+  bool mqtt_discovery_enabled{};
+  FixedString<63> mqtt_discovery_prefix;
+  FixedString<255> mqtt_configuration_url;  // HA's link to the web UI; empty: from http.listen
+  Millis mqtt_min_interval_ms{};
+  std::int32_t mqtt_full_refresh_s{};
+  double mqtt_deadband_voltage_v{};
+  std::int32_t mqtt_deadband_cell_mv{};
+  double mqtt_deadband_current_a{};
+  double mqtt_deadband_temp_c{};
+  double mqtt_deadband_soc_pct{};
+  bool mqtt_commands_enabled{};
+  FixedString<127> mqtt_venus_topic;  // empty: no dbus-mqtt-battery JSON
+
   friend bool operator==(const GatewayConfig&, const GatewayConfig&) = default;
 };
 

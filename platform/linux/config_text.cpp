@@ -130,6 +130,8 @@ std::vector<std::string> describe(const config::ConfigErrors& errors) {
 
 std::string describe_change(const config::ConfigKey& key, const config::GatewayConfig& before,
                             const config::GatewayConfig& after) {
+  if (key.secret)
+    return std::string(key.key) + " changed (secret) (" + std::string(to_string(key.apply)) + ")";
   return std::string(key.key) + " " + format_value(key.get(before)) + " -> " +
          format_value(key.get(after)) + " (" + std::string(to_string(key.apply)) + ")";
 }

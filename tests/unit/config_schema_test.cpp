@@ -30,6 +30,9 @@ std::string longest_valid(const ConfigKey& k) {
   std::string s(static_cast<std::size_t>(k.max), 'a');
   if (k.text_rule == TextRule::absolute_path) s.front() = '/';
   if (k.text_rule == TextRule::can_backend) s.replace(0, 4, "log:");
+  if (k.text_rule == TextRule::listen_address) s.replace(s.size() - 5, 5, ":8080");
+  if (k.text_rule == TextRule::mqtt_url) s.replace(0, 7, "mqtt://");
+  if (k.text_rule == TextRule::topic) s[s.size() / 2] = '/';
   return s;
 }
 

@@ -37,6 +37,34 @@ TEST(ConfigTextRules, GIVEN_table_of_strings_WHEN_checked_THEN_expected_verdict)
       {TextRule::can_backend, "socketcan:0123456789abcdef", TextCheck::bad_format},  // 16 bytes
       {TextRule::can_backend, "slcan:", TextCheck::bad_format},
       {TextRule::can_backend, "", TextCheck::bad_format},
+      {TextRule::listen_address, "", TextCheck::ok},
+      {TextRule::listen_address, "127.0.0.1:8080", TextCheck::ok},
+      {TextRule::listen_address, "0.0.0.0:80", TextCheck::ok},
+      {TextRule::listen_address, "[::]:8443", TextCheck::ok},
+      {TextRule::listen_address, "gateway.local:8080", TextCheck::ok},
+      {TextRule::listen_address, "127.0.0.1", TextCheck::bad_format},        // no port
+      {TextRule::listen_address, "127.0.0.1:0", TextCheck::ok},              // any free port
+      {TextRule::listen_address, "127.0.0.1:65536", TextCheck::bad_format},  // port too big
+      {TextRule::listen_address, "http://1.2.3.4:80", TextCheck::bad_format},
+      {TextRule::listen_address, "[::1:80", TextCheck::bad_format},
+      {TextRule::mqtt_url, "", TextCheck::ok},
+      {TextRule::mqtt_url, "mqtt://127.0.0.1", TextCheck::ok},
+      {TextRule::mqtt_url, "mqtts://broker.lan:8883", TextCheck::ok},
+      {TextRule::mqtt_url, "mqtt://[fd00::1]:1883", TextCheck::ok},
+      {TextRule::mqtt_url, "tcp://broker:1883", TextCheck::bad_format},
+      {TextRule::mqtt_url, "mqtt://", TextCheck::bad_format},
+      {TextRule::mqtt_url, "mqtt://user:pw@broker", TextCheck::bad_format},  // creds in config
+      {TextRule::mqtt_url, "mqtt://broker:99999", TextCheck::bad_format},
+      {TextRule::topic_level, "tinybms-gw", TextCheck::ok},
+      {TextRule::topic_level, "", TextCheck::ok},
+      {TextRule::topic_level, "a/b", TextCheck::bad_format},
+      {TextRule::topic_level, "a+", TextCheck::bad_format},
+      {TextRule::topic_level, "a b", TextCheck::bad_format},
+      {TextRule::topic, "", TextCheck::ok},
+      {TextRule::topic, "W/battery/1", TextCheck::ok},
+      {TextRule::topic, "a//b", TextCheck::bad_format},
+      {TextRule::topic, "a/#", TextCheck::bad_format},
+      {TextRule::topic, "/a", TextCheck::bad_format},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(check_text(c.rule, c.text), c.expected) << describe(c.rule) << ": " << c.text;

@@ -1,0 +1,106 @@
+// GatewayServices (gateway_services.hpp): thin calls into the running gateway.
+#include "app/gateway_services.hpp"
+
+#include "app/config_loader.hpp"
+#include "app/gateway_impl.hpp"
+#include "core/config/config_validate.hpp"
+#include "platform/linux/config_store.hpp"
+
+namespace tbgw::app {
+
+detail::Channels& GatewayServices::channels() {
+  return g_.ch;
+}
+const config::GatewayConfig& GatewayServices::config() const {
+  return g_.cfg;
+}
+const std::filesystem::path& GatewayServices::state_dir() const {
+  return g_.state_dir;
+}
+const alerts::AlertEngine& GatewayServices::alerts() const {
+  return g_.pipeline.alerts();
+}
+const energy::EnergyPeriods& GatewayServices::energy_periods() const {
+  return g_.energy_periods;
+}
+const tinybms::LinkStats& GatewayServices::link_stats() const {
+  return g_.link->poller().stats();
+}
+const tinybms::RegisterBank& GatewayServices::registers() const {
+  return g_.link->poller().registers();
+}
+const platform::CanOutput& GatewayServices::can() const {
+  return *g_.can;
+}
+platform::HistoryWorkerStatus GatewayServices::history_status() const {
+  return g_.history ? g_.history->status() : platform::HistoryWorkerStatus{};
+}
+
+bool GatewayServices::acknowledge_alert(msg::AlertId id) {
+  return g_.pipeline.alerts().acknowledge(id, platform::now_ms());
+}
+
+std::size_t GatewayServices::acknowledge_all_alerts() {
+  return g_.pipeline.alerts().acknowledge_all(platform::now_ms());
+}
+
+void GatewayServices::reset_energy_counters() {
+  spdlog::warn("energy counters reset (were {:.0f} Wh charged, {:.0f} Wh discharged)",
+               g_.energy_counter.snapshot().wh_charged,
+               g_.energy_counter.snapshot().wh_discharged);
+  g_.energy_counter.reset();
+  g_.energy_periods.reset();
+  (void)g_.ch.energy.publish(g_.energy_counter.snapshot());
+  g_.save_energy("reset");
+}
+
+void GatewayServices::reread_bms_settings() {
+  g_.link->poller().request_settings_reread();
+  spdlog::info("TinyBMS settings re-read requested");
+}
+
+Result<void, tinybms::WriteError> GatewayServices::write_bms_settings(
+    std::span<const tinybms::RegisterWrite> w) {
+  return g_.link->write_settings(w);
+}
+
+ConfigPatchResult GatewayServices::patch_config(std::span<const config::ConfigSetting> settings) {
+  ConfigPatchResult out;
+  // The change goes on top of the saved file, never on top of flags (--serial, --http...).
+  LoadedConfig file = load_file_config(g_.options, g_.state_dir);
+  if (!file.ok) {
+    out.errors = file.errors;
+    return out;
+  }
+  const config::GatewayConfig before = file.config;
+  const auto errors = config::apply_settings(file.config, settings);
+  if (!errors.ok()) {
+    out.errors = platform::describe(errors);
+    return out;
+  }
+  const auto d = config::diff(before, file.config);
+  for (const config::ConfigKey* key : d.changed()) {
+    out.changed_keys.emplace_back(key->key);
+    if (key->apply == config::Apply::restart) out.restart_keys.emplace_back(key->key);
+  }
+  out.ok = true;
+  if (d.empty()) return out;
+  platform::ConfigStore store(g_.state_dir);
+  const auto saved = store.save(file.config);
+  if (!saved.ok) {
+    out.ok = false;
+    out.save_error = saved.error;
+    out.changed_keys.clear();
+    out.restart_keys.clear();
+    spdlog::error("configuration not saved: {}", saved.error);
+    return out;
+  }
+  if (!saved.warning.empty()) spdlog::warn("config: {}", saved.warning);
+  // Flags still win over the file: the running configuration is re-derived the way a start
+  // (or SIGHUP) derives it.
+  const LoadedConfig next = load_config(g_.options, g_.state_dir);
+  if (next.ok) g_.reload(next.config);
+  return out;
+}
+
+}  // namespace tbgw::app
