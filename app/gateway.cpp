@@ -190,6 +190,10 @@ Gateway::~Gateway() {
   stop();
 }
 
+GatewayServices& Gateway::services() {
+  return impl_->services;
+}
+
 void Gateway::set_done_handler(std::function<void()> on_done) {
   impl_->on_done = std::move(on_done);
 }
@@ -243,8 +247,6 @@ bool Gateway::start(std::string& error) {
   g.arm_tick();
   g.arm_persist();
   g.arm_watchdog();
-  // --- network faces start (after every part above exists)
-  // --- end network faces start
   spdlog::info("tinybms-gw polling {} every {} ms; CAN output {}", g.serial_path,
                g.cfg.poll_live_interval_ms, g.can_backend->describe());
   g.notify.ready();
@@ -257,8 +259,6 @@ void Gateway::stop() {
   if (g.stopped) return;
   g.stopped = true;
   g.notify.stopping();
-  // --- network faces stop (before the parts they read go away)
-  // --- end network faces stop
   // Stop transmitting first: no frame may go out while the rest shuts down.
   if (g.can) {
     g.can_backend->set_health_handler(nullptr);  // "stopped" is not a fault worth a warning

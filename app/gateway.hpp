@@ -17,6 +17,8 @@
 
 namespace tbgw::app {
 
+class GatewayServices;
+
 class Gateway {
  public:
   Gateway(boost::asio::io_context& io, const Options& options, const config::GatewayConfig& cfg,
@@ -31,6 +33,9 @@ class Gateway {
   void stop();
   // Applies a new configuration: live keys at once, the rest logged as needing a restart.
   void reload(const config::GatewayConfig& next);
+
+  // What the network faces (app/faces.hpp) read and ask of this gateway. Valid after start().
+  GatewayServices& services();
 
   // Called when --exit-after-snapshots is reached.
   void set_done_handler(std::function<void()> on_done);

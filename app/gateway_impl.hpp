@@ -162,8 +162,6 @@ struct Gateway::Impl {
 
   // The network faces' window onto this gateway (app/gateway_services.hpp).
   GatewayServices services{*this};
-  // --- network faces: built at the end of start(), stopped first in stop() (one line each)
-  // --- end network faces
 };
 
 }  // namespace tbgw::app

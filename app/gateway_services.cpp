@@ -46,8 +46,7 @@ std::size_t GatewayServices::acknowledge_all_alerts() {
 
 void GatewayServices::reset_energy_counters() {
   spdlog::warn("energy counters reset (were {:.0f} Wh charged, {:.0f} Wh discharged)",
-               g_.energy_counter.snapshot().wh_charged,
-               g_.energy_counter.snapshot().wh_discharged);
+               g_.energy_counter.snapshot().wh_charged, g_.energy_counter.snapshot().wh_discharged);
   g_.energy_counter.reset();
   g_.energy_periods.reset();
   (void)g_.ch.energy.publish(g_.energy_counter.snapshot());

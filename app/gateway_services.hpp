@@ -11,8 +11,10 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/gateway.hpp"
@@ -54,6 +56,18 @@ struct ConfigPatchResult {
   std::string save_error;                 // validated but the file could not be written
 };
 
+// A face's own figures for /api/diagnostics and /metrics (HTTP requests, MQTT messages, ...).
+struct FaceCounter {
+  std::string name;  // snake_case with its unit or "_total": "messages_published_total"
+  std::string help;  // one line
+  double value = 0;
+};
+struct FaceReport {
+  std::string state;  // one line: "connected to mqtt://10.0.0.2:1883", "refused: bad password"
+  std::vector<FaceCounter> counters;
+};
+using FaceReporter = std::function<FaceReport()>;
+
 class GatewayServices {
  public:
   explicit GatewayServices(Gateway::Impl& gateway) : g_(gateway) {}
@@ -86,8 +100,17 @@ class GatewayServices {
   // the change live (restart keys are saved and reported). Nothing changes on any error.
   ConfigPatchResult patch_config(std::span<const config::ConfigSetting> settings);
 
+  // --- faces report on themselves (called on the loop when a client asks)
+  void add_face_reporter(std::string face, FaceReporter reporter) {
+    reporters_.emplace_back(std::move(face), std::move(reporter));
+  }
+  const std::vector<std::pair<std::string, FaceReporter>>& face_reporters() const {
+    return reporters_;
+  }
+
  private:
   Gateway::Impl& g_;
+  std::vector<std::pair<std::string, FaceReporter>> reporters_;
 };
 
 }  // namespace tbgw::app

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "app/config_loader.hpp"
+#include "app/faces.hpp"
 #include "app/gateway.hpp"
 #include "app/gateway_config_map.hpp"
 #include "app/run.hpp"
@@ -79,7 +80,9 @@ int run_gateway(const Options& options) {
   spdlog::info("tinybms-gw {} (config: {}, state: {})", kVersion, loaded.source,
                state_dir.string());
   Gateway gateway(io, options, cfg, state_dir, serial_path);
+  Faces faces;
   gateway.set_done_handler([&] {
+    stop_faces(faces);
     gateway.stop();
     if (simulator) simulator->stop();
     io.stop();
@@ -88,11 +91,13 @@ int run_gateway(const Options& options) {
     std::fprintf(stderr, "tinybms-gw: %s\n", error.c_str());
     return 2;
   }
+  faces = start_faces(io, gateway.services(), options);
 
   boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);
   stop_signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
     if (ec) return;
     spdlog::info("signal {}: stopping", signal_number);
+    stop_faces(faces);
     gateway.stop();
     if (simulator) simulator->stop();
     io.stop();
