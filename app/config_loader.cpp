@@ -74,6 +74,7 @@ LoadedConfig load_config(const Options& options, const std::filesystem::path& st
   if (f.log_level) flags.push_back({"log.level", std::string_view(*f.log_level)});
   if (f.http) flags.push_back({"http.listen", std::string_view(*f.http)});
   if (f.mqtt) flags.push_back({"mqtt.url", std::string_view(*f.mqtt)});
+  if (f.dbus) flags.push_back({"venus.enabled", true});
   if (!flags.empty()) {
     const auto errors = config::apply_settings(out.config, flags);
     if (!errors.ok()) {
@@ -82,6 +83,17 @@ LoadedConfig load_config(const Options& options, const std::filesystem::path& st
     }
   }
   if (f.can) out.can_backend_named = true;
+  // Issue 12: the D-Bus battery service and a CAN-BMS output on a real bus make two BMSs when
+  // both reach the same GX ("multiple batteries"); --simulate uses a log unless CAN was named.
+  const std::string_view can = out.config.can_backend.view();
+  const bool real_can = can.starts_with("socketcan:") || can.starts_with("slcan:");
+  if (out.config.venus_enabled && real_can && !out.config.venus_not_same_gx_as_can &&
+      (!options.simulate || out.can_backend_named)) {
+    out.errors.push_back("venus.enabled with can.backend " + std::string(can) +
+                         ": two BMS services on one GX; set can.backend to log:/dev/null, or "
+                         "venus.not_same_gx_as_can = true if the CAN output feeds another GX");
+    return out;
+  }
   out.ok = true;
   return out;
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "app/history_command.hpp"
+#include "app/http/auth_commands.hpp"
 #include "app/options.hpp"
 #include "app/run.hpp"
 #include "app/version.hpp"
@@ -61,6 +62,9 @@ int main(int argc, char** argv) {
   cli.add_option("--http", f.http,
                  "HTTP API and web UI on ADDR:PORT (default 127.0.0.1:8080; \"\" for none)");
   cli.add_option("--mqtt", f.mqtt, "MQTT broker: mqtt://HOST[:PORT] or mqtts://HOST[:PORT]");
+  cli.add_flag(
+      "--dbus", f.dbus,
+      "Venus OS: the battery service on the D-Bus (config venus.enabled; docs/venus-os.md)");
   cli.add_option("--response-timeout-ms", f.response_timeout_ms, "time to wait for a reply in ms");
   cli.add_option("--summary-interval-s", opt.summary_interval_s,
                  "log a snapshot summary this often in s (0 = never)")
@@ -97,6 +101,31 @@ int main(int argc, char** argv) {
   CLI::App* config_docs =
       config_cmd->add_subcommand("docs", "print the configuration reference (Markdown)");
   config_cmd->require_subcommand(1);
+  // --- http (issue 10): admin password, API tokens, a self-signed TLS pair (auth_commands.hpp)
+  std::string auth_state_dir, token_name, tls_out_dir, tls_host = "localhost";
+  bool token_read_only = false;
+  CLI::App* passwd_cmd = cli.add_subcommand(
+      "passwd", "set the web/API admin password (read from stdin; twice on a terminal)");
+  passwd_cmd->add_option("--state-dir", auth_state_dir, "the gateway's state directory");
+  CLI::App* token_cmd = cli.add_subcommand("token", "API tokens for scripts (Bearer)");
+  token_cmd->add_option("--state-dir", auth_state_dir, "the gateway's state directory");
+  CLI::App* token_create = token_cmd->add_subcommand("create", "make a token, print it once");
+  token_create->add_option("--name", token_name, "the token's name")->required();
+  token_create->add_flag("--read-only", token_read_only, "the token may only read");
+  token_create->add_option("--state-dir", auth_state_dir, "the gateway's state directory");
+  CLI::App* token_list = token_cmd->add_subcommand("list", "list the tokens (names, rights)");
+  token_list->add_option("--state-dir", auth_state_dir, "the gateway's state directory");
+  CLI::App* token_revoke = token_cmd->add_subcommand("revoke", "revoke a token by name");
+  token_revoke->add_option("--name", token_name, "the token's name")->required();
+  token_revoke->add_option("--state-dir", auth_state_dir, "the gateway's state directory");
+  token_cmd->require_subcommand(1);
+  CLI::App* tls_cmd = cli.add_subcommand("tls", "TLS tools");
+  CLI::App* tls_selfsigned =
+      tls_cmd->add_subcommand("selfsigned", "write key.pem + cert.pem (self-signed, EC P-256)");
+  tls_selfsigned->add_option("--out-dir", tls_out_dir, "where to write them")->required();
+  tls_selfsigned->add_option("--host", tls_host, "the DNS name in the certificate");
+  tls_cmd->require_subcommand(1);
+  // --- end http
 
   try {
     cli.parse(argc, argv);
@@ -110,6 +139,15 @@ int main(int argc, char** argv) {
     return tbgw::app::run_history_export(history_state_dir, history_from, history_to, history_tier,
                                          history_format, history_what);
   }
+  // --- http (issue 10)
+  if (passwd_cmd->parsed()) return tbgw::app::http::run_passwd_command(auth_state_dir);
+  if (token_create->parsed()) {
+    return tbgw::app::http::run_token_create(auth_state_dir, token_name, token_read_only);
+  }
+  if (token_list->parsed()) return tbgw::app::http::run_token_list(auth_state_dir);
+  if (token_revoke->parsed()) return tbgw::app::http::run_token_revoke(auth_state_dir, token_name);
+  if (tls_selfsigned->parsed()) return tbgw::app::http::run_tls_selfsigned(tls_out_dir, tls_host);
+  // --- end http
   if (config_docs->parsed()) {
     std::fputs(tbgw::platform::config_reference_markdown().c_str(), stdout);
     return 0;

@@ -29,6 +29,7 @@ struct ConfigFlags {
   std::optional<std::string> log_level;
   std::optional<std::string> http;  // http.listen
   std::optional<std::string> mqtt;  // mqtt.url
+  bool dbus = false;                // venus.enabled = true when given
 };
 
 struct Options {

@@ -7,6 +7,9 @@
 // | history-storage | platform::HistoryWorker::run  | HistoryWorker::push: a ring of |
 // request_stop(), then join, after the | |                 | (SQLite writes, fsync)        | 4096
 // records, drop-oldest      | loop stopped producing |
+// | api-history     | app::api::HistoryQueries::run | HistoryQueries::submit: at most 8 API
+// history reads (read-only SQLite connection; WAL lets it read beside the writer), results posted
+// to the loop; started on the first query | ApiRouter::stop(): pending jobs cancelled, joined |
 //
 // Rules: core objects and every adapter belong to asio-loop (no mutex in application code).
 // The storage worker owns its SQLite connection; the loop only copies a ~110-byte record
@@ -18,5 +21,10 @@ namespace tbgw::app {
 
 inline constexpr const char* kLoopThreadName = "asio-loop";
 inline constexpr const char* kHistoryThreadName = "history-storage";
+// http-auth: app/http/hash_worker.cpp, HashWorker::run; input: PBKDF2 jobs (login, first-start
+// password), a queue of at most 4 (more get 503); stops: HashWorker::stop() at face stop, join.
+inline constexpr const char* kHttpAuthThreadName = "http-auth";
+// api-history: app/api/history_queries.cpp (row in the table above).
+inline constexpr const char* kApiHistoryThreadName = "api-history";
 
 }  // namespace tbgw::app

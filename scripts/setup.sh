@@ -33,7 +33,22 @@ PACKAGES=(
   # the tests
   libmosquitto-dev mosquitto mosquitto-clients
   # --- end MQTT
+  # --- Venus OS D-Bus (issue 12): libdbus-1 for the service; dbus-run-session, python3-dbus and
+  # python3-gi for the private-bus tests; cross compilers, qemu-user and `file` for
+  # scripts/test-arm.sh
+  libdbus-1-dev dbus python3-dbus python3-gi g++-arm-linux-gnueabihf g++-aarch64-linux-gnu
+  qemu-user-static file
+  # --- end Venus OS D-Bus
+  # --- web UI (issue 11): Debian's chromium for the end-to-end test (scripts/test-ui.sh)
+  chromium
+  # --- end web UI
 )
+
+# Node.js and npm for the UI test's puppeteer-core (tests/ui/package-lock.json). A machine that
+# already has node from elsewhere (NodeSource ships npm inside its nodejs package) keeps it:
+# Debian's npm package would conflict with it.
+if ! command -v node >/dev/null 2>&1; then PACKAGES+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

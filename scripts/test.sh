@@ -6,7 +6,9 @@
 #   3. the .deb: contents, `systemd-analyze verify`, install/upgrade/purge in a throwaway root
 #   4. SocketCAN on a real kernel: a Debian kernel with vcan booted in qemu (cached in build/qemu)
 #   5. core/ on a Cortex-M3 under qemu: golden vectors identical to the host, footprint budget
-#   6. clang-format check of every source file
+#   6. core + unit tests cross-built for armhf and arm64, run under qemu-user
+#   7. the web UI end to end in Debian's chromium, with screenshots in build/release/ui-artifacts
+#   8. clang-format check of every source file
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -35,6 +37,17 @@ scripts/test-socketcan-qemu.sh release
 echo "== Cortex-M3 under qemu"
 scripts/test-mcu.sh
 # --- end mcu
+
+# --- dbus (issue 12): core + ABI-sensitive unit tests cross-built for armhf and arm64, run under
+# qemu-user (the D-Bus service's own tests run in the release and asan stages above)
+echo "== ARM (armhf, arm64) under qemu-user"
+scripts/test-arm.sh
+# --- end dbus
+
+# --- web UI (issue 11): the real gateway and its simulator in Debian's chromium (puppeteer-core)
+echo "== web UI end to end in chromium"
+scripts/test-ui.sh
+# --- end web UI
 
 echo "== clang-format"
 scripts/check-format.sh

@@ -386,6 +386,27 @@ constexpr std::array kSchema{
     text<&C::mqtt_venus_topic>("mqtt.venus_topic", TextRule::topic, "", live,
                                "topic for the dbus-mqtt-battery JSON (Venus OS without CAN); "
                                "empty: off"),
+    // venus: the native Venus OS D-Bus battery service (issue 12, docs/venus-os.md)
+    boolean<&C::venus_enabled>(
+        "venus.enabled", false, restart,
+        "register com.victronenergy.battery.tinybms_<serial> on the D-Bus "
+        "(system bus; the session bus when DBUS_SESSION_BUS_ADDRESS is set)"),
+    integer<&C::venus_device_instance>("venus.device_instance", "", 0, 999, 512, restart,
+                                       "preferred VRM device instance; localsettings assigns the "
+                                       "next free one when another device holds it"),
+    integer<&C::venus_product_id>("venus.product_id", "", 0, 65'535, 0xFFFF, restart,
+                                  "/ProductId (0xFFFF: no Victron product); DVCC quirk ids and "
+                                  "0xBA77 are refused at start"),
+    boolean<&C::venus_stale_hand_back>("venus.stale_hand_back", false, live,
+                                       "stale BMS data: invalidate /Info/* so DVCC hands control "
+                                       "back to the chargers, instead of CCL = DCL = 0 (default)"),
+    integer<&C::venus_limit_rise_interval_s>("venus.limit_rise_interval_s", "s", 1, 600, 30, live,
+                                             "a higher /Info current or voltage limit is published "
+                                             "at most this often (cuts apply at once)"),
+    boolean<&C::venus_not_same_gx_as_can>("venus.not_same_gx_as_can", false, restart,
+                                          "acknowledge that the CAN-BMS output (socketcan/slcan) "
+                                          "feeds another GX; without it --dbus with a real CAN "
+                                          "output is refused (two BMSs on one GX)"),
 };
 
 static_assert(kSchema.size() <= kMaxConfigKeys);

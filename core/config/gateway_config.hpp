@@ -170,6 +170,14 @@ struct GatewayConfig {
   bool mqtt_commands_enabled{};
   FixedString<127> mqtt_venus_topic;  // empty: no dbus-mqtt-battery JSON
 
+  // venus: the native Venus OS D-Bus battery service (issue 12)
+  bool venus_enabled{};
+  std::int32_t venus_device_instance{};  // preferred; localsettings may assign another
+  std::int32_t venus_product_id{};
+  bool venus_stale_hand_back{};  // stale: invalidate /Info/* instead of CCL = DCL = 0
+  std::int32_t venus_limit_rise_interval_s{};
+  bool venus_not_same_gx_as_can{};  // the CAN-BMS output feeds another GX
+
   friend bool operator==(const GatewayConfig&, const GatewayConfig&) = default;
 };
 

@@ -123,6 +123,9 @@ class CanOutput {
   void invalidate();
 
   bool transmitting() const { return valid_; }
+  // The frame set being transmitted (one frame per id, as last handed to update()); empty
+  // before the first update. For the API's /api/can/frames (read on the loop thread).
+  std::span<const victron::CanFrame> frames() const { return {frames_.data(), count_}; }
   GxStatus gx() const { return gx_; }
   // Called when the GX appears (present = true) or goes silent (present = false).
   void set_gx_handler(GxHandler handler) { on_gx_ = std::move(handler); }

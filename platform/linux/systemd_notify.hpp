@@ -1,5 +1,5 @@
 // SystemdNotify: tells systemd (Type=notify units) how the service is doing, over the
-// sd_notify(3) datagram protocol, through libsystemd.
+// sd_notify(3) datagram protocol (a datagram to $NOTIFY_SOCKET; no libsystemd needed).
 //
 // Theory of operation: systemd passes the path of a Unix datagram socket in NOTIFY_SOCKET and,
 // when the unit has WatchdogSec=, the interval in WATCHDOG_USEC. Each call here sends one

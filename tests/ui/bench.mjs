@@ -24,7 +24,7 @@ const pct = (a, p) => { const s = [...a].sort((x, y) => x - y); return s[Math.mi
 
 const gw = spawn(GW, ['--simulate', '--state-dir', stateDir, '--http', '127.0.0.1:0', '--summary-interval-s', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
 const base = await new Promise((resolve, reject) => {
-  const on = (b) => { const m = /listening on (http:\/\/[0-9.]+:\d+)/.exec(b.toString()); if (m) resolve(m[1]); };
+  const on = (b) => { const m = /Web UI: open (http:\/\/[0-9.]+:\d+)\//.exec(b.toString()); if (m) resolve(m[1]); };
   gw.stdout.on('data', on); gw.stderr.on('data', on);
   setTimeout(() => reject(new Error('no HTTP port')), 20000);
 });
@@ -33,7 +33,7 @@ const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', he
 
 async function loggedInPage(ctx) {
   const page = await ctx.newPage();
-  await page.goto(`${base}/`, { waitUntil: 'networkidle0' });
+  await page.goto(`${base}/`, { waitUntil: 'load' });
   await page.waitForSelector('#password');
   await page.type('#password', password);
   await page.click('#login-submit');

@@ -68,7 +68,7 @@ function startGateway() {
     const onData = (buf) => {
       const text = buf.toString();
       log.push(text);
-      const m = /listening on (https?:\/\/[0-9.]+:\d+)/.exec(text);
+      const m = /Web UI: open (https?:\/\/[0-9.]+:\d+)\//.exec(text);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     };
     gw.stdout.on('data', onData);
@@ -92,7 +92,7 @@ async function run() {
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
 
   await step('login page is shown and refuses a wrong password', async () => {
-    await page.goto(`${base}/`, { waitUntil: 'networkidle0' });
+    await page.goto(`${base}/`, { waitUntil: 'load' });
     await page.waitForSelector('#password');
     await shot('login');
     await page.type('#password', 'not-the-password');

@@ -29,7 +29,8 @@ std::string read_file(const fs::path& p) {
 
 // gzip -dc of `data`, through a temporary file (the real gzip, not a second decoder of ours).
 std::string gunzip(std::string_view data) {
-  const fs::path tmp = fs::temp_directory_path() / ("tbgw_web_" + std::to_string(::getpid()) + ".gz");
+  const fs::path tmp =
+      fs::temp_directory_path() / ("tbgw_web_" + std::to_string(::getpid()) + ".gz");
   {
     std::ofstream out(tmp, std::ios::binary);
     out.write(data.data(), static_cast<std::streamsize>(data.size()));

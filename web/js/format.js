@@ -41,7 +41,9 @@ export function el(tag, attrs = {}, ...children) {
 export function kv(pairs) {
   const dl = el('dl', { class: 'kv' });
   for (const [k, v, id] of pairs) {
-    dl.append(el('dt', {}, k), el('dd', id ? { id, class: 'live' } : { class: 'live' }, v));
+    // A row without a label is a note on the row above, across the whole width.
+    if (k === '') dl.append(el('dd', { id, class: 'note' }, v));
+    else dl.append(el('dt', {}, k), el('dd', id ? { id, class: 'live' } : { class: 'live' }, v));
   }
   return dl;
 }

@@ -56,8 +56,8 @@ function renderCells(b) {
     node.querySelector('.v').textContent = `${Math.round(c.cell_mv)} mV`;
     node.querySelector('.tag').textContent = c.balancing ? 'balancing' : '';
     node.classList.toggle('balancing', !!c.balancing);
-    node.classList.toggle('min', c.cell_mv === b.min_cell_mv);
-    node.classList.toggle('max', c.cell_mv === b.max_cell_mv);
+    node.classList.toggle('min', Math.round(c.cell_mv) === Math.round(b.min_cell_mv));
+    node.classList.toggle('max', Math.round(c.cell_mv) === Math.round(b.max_cell_mv));
     node.setAttribute('aria-label', `Cell ${c.index}: ${Math.round(c.cell_mv)} millivolts${c.balancing ? ', balancing' : ''}`);
   });
   setText('cellsum', `min ${b.min_cell_mv} mV · max ${b.max_cell_mv} mV · delta ${b.delta_cell_mv} mV`);

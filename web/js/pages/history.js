@@ -84,7 +84,10 @@ export function mount(root) {
     status.textContent = 'Loading…';
     csv.href = `/api/history.csv?from=${Math.round(from)}&to=${to}`;
     try {
-      const doc = await get(`/api/history?from=${Math.round(from)}&to=${to}&max_points=5000`);
+      const query = `/api/history?from=${Math.round(from)}&to=${to}&max_points=5000`;
+      let doc = await get(query);
+      // A young installation has raw samples before its first aggregate bucket closes.
+      if (!doc.rows.length && span <= 48 * 3600e3 && doc.tier !== 'raw') doc = await get(`${query}&tier=raw`);
       if (mine !== seq) return;
       status.textContent = `${doc.rows.length} points (${doc.tier} tier)${doc.truncated ? ', cut at the limit: choose a shorter range for full detail' : ''}`;
       drawCharts(charts, doc, from, to);

@@ -1,0 +1,337 @@
+// GET/PATCH /api/bms/settings, GET /api/bms/settings/export, POST /api/bms/settings/import:
+// the TinyBMS settings registers (300-343) from the register catalogue and the RegisterBank.
+//
+// Values in bodies are engineering values in the unit the listing shows (mV, A, 0.01 Ah steps
+// given as Ah...), or {"raw": N} for the raw word. Every name is validated by the catalogue
+// (writable, defined, range, listed codes) before anything is sent; one bad entry refuses the
+// whole body (422, every bad name listed). A write is queued through
+// GatewayServices::write_bms_settings and answered when the settings_write channel reports the
+// read-back (200 verified, 502 otherwise) or after the timeout (504). One write at a time:
+// 409 while one is pending. Import with dry_run=true only shows the diff.
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+
+#include "app/api/router_impl.hpp"
+#include "app/gateway_impl.hpp"
+#include "core/tinybms/bms_settings.hpp"
+#include "core/tinybms/registers.hpp"
+
+namespace tbgw::app::api {
+
+namespace {
+
+constexpr const char* kProfileFormat = "tinybms-gw.bms-settings";
+
+bool listed(const tinybms::RegisterInfo& info) {
+  return info.group == tinybms::RegisterGroup::settings && info.type != tinybms::RegType::u32_hi;
+}
+
+std::optional<std::uint32_t> current_raw(const tinybms::RegisterBank& bank,
+                                         const tinybms::RegisterInfo& info) {
+  if (info.type == tinybms::RegType::u32_lo) {
+    if (auto v = bank.get_u32(info.address)) return *v;
+    return std::nullopt;
+  }
+  if (auto v = bank.get(info.address)) return *v;
+  return std::nullopt;
+}
+
+double value_of(const tinybms::RegisterInfo& info, std::uint32_t raw) {
+  if (info.type == tinybms::RegType::u32_lo) return static_cast<double>(raw) * info.scale;
+  return tinybms::engineering_value(info, static_cast<std::uint16_t>(raw));
+}
+
+// Two independent byte fields in one word: bodies and profiles carry the whole word as raw.
+bool is_pair(const tinybms::RegisterInfo& info) {
+  return info.type == tinybms::RegType::u8_pair || info.type == tinybms::RegType::i8_pair;
+}
+
+// The value read is one the register accepts (false for the write-only setters).
+bool readable_setting(const tinybms::RegisterInfo& info, std::uint32_t raw) {
+  if (info.type == tinybms::RegType::u32_lo) {
+    return tinybms::validate_setting_write_u32(info.address, raw).ok();
+  }
+  const auto word = static_cast<std::uint16_t>(raw);
+  return tinybms::validate_setting_write(info.address, word, word).ok();
+}
+
+json register_json(const tinybms::RegisterInfo& info, const tinybms::RegisterBank& bank) {
+  const auto raw = current_raw(bank, info);
+  json row = {{"address", info.address},
+              {"name", info.name},
+              {"type", tinybms::to_string(info.type)},
+              {"unit", info.unit},
+              {"scale", info.scale},
+              {"writable", info.writable()},
+              {"description", info.description},
+              {"raw", raw ? json(*raw) : json(nullptr)},
+              {"value", raw ? rounded(value_of(info, *raw), info.scale / 10) : json(nullptr)}};
+  if (info.writable()) {
+    row["value_in_range"] = raw ? json(readable_setting(info, *raw)) : json(nullptr);
+    row["range"] = {{"min_raw", info.range.min},
+                    {"max_raw", info.range.max},
+                    {"min", info.range.min * info.scale},
+                    {"max", info.range.max * info.scale}};
+    if (info.allowed_codes != 0) {
+      json codes = json::array();
+      for (int c = 0; c < 32; ++c) {
+        if ((info.allowed_codes >> c) & 1U) codes.push_back(c);
+      }
+      row["allowed_codes"] = std::move(codes);
+    }
+  }
+  return row;
+}
+
+struct ParsedWrites {
+  std::vector<tinybms::RegisterWrite> writes;
+  std::vector<std::pair<std::string, std::string>> errors;
+  json changes = json::array();  // name, old, new (for the dry-run diff and the log)
+};
+
+// One entry of a body -> register words (two for the 32-bit setting).
+void parse_entry(const std::string& name, const json& value, const tinybms::RegisterBank& bank,
+                 bool skip_unchanged, ParsedWrites& out) {
+  const tinybms::RegisterInfo* info = tinybms::find_register(std::string_view(name));
+  if (info == nullptr || info->group != tinybms::RegisterGroup::settings) {
+    out.errors.emplace_back(name, name + ": not a TinyBMS setting");
+    return;
+  }
+  if (!info->writable() || info->type == tinybms::RegType::u32_hi) {
+    out.errors.emplace_back(name, name + ": read-only (or written through its 32-bit name)");
+    return;
+  }
+  std::int64_t raw = 0;
+  if (value.is_object() && value.size() == 1 && value.contains("raw") &&
+      value["raw"].is_number_integer()) {
+    raw = value["raw"].get<std::int64_t>();
+  } else if (value.is_number() && is_pair(*info)) {
+    out.errors.emplace_back(name, name + ": holds two byte fields; give {\"raw\": word}");
+    return;
+  } else if (value.is_number()) {
+    const double v = value.get<double>();
+    const double r = std::round(v / info->scale);
+    if (!std::isfinite(v) || std::fabs(r) > 4.3e9) {
+      out.errors.emplace_back(name, name + ": number out of range");
+      return;
+    }
+    if (std::fabs(r * info->scale - v) > info->scale * 1e-6 + 1e-9) {
+      out.errors.emplace_back(name, name + ": not a multiple of the register's step " +
+                                        std::to_string(info->scale) + " " +
+                                        std::string(info->unit));
+      return;
+    }
+    raw = static_cast<std::int64_t>(r);
+  } else {
+    out.errors.emplace_back(name, name + ": expected a number or {\"raw\": integer}, got " +
+                                      std::string(value.type_name()));
+    return;
+  }
+  const auto cur = current_raw(bank, *info);
+  if (info->type == tinybms::RegType::u32_lo) {
+    if (raw < 0 || raw > 0xFFFFFFFFLL) {
+      out.errors.emplace_back(name, name + ": out of range");
+      return;
+    }
+    const auto ok =
+        tinybms::validate_setting_write_u32(info->address, static_cast<std::uint32_t>(raw));
+    if (!ok.ok()) {
+      out.errors.emplace_back(name, name + ": " + tinybms::to_string(ok.error().error) +
+                                        " (allowed " + std::to_string(ok.error().range.min) + ".." +
+                                        std::to_string(ok.error().range.max) + ")");
+      return;
+    }
+    if (skip_unchanged && cur && *cur == raw) return;
+    out.writes.push_back({info->address, static_cast<std::uint16_t>(raw & 0xFFFF)});
+    out.writes.push_back(
+        {static_cast<std::uint16_t>(info->address + 1), static_cast<std::uint16_t>(raw >> 16)});
+  } else {
+    const bool signed_type =
+        info->type == tinybms::RegType::i16 || info->type == tinybms::RegType::i8_pair;
+    if ((signed_type && (raw < -32768 || raw > 32767)) ||
+        (!signed_type && (raw < 0 || raw > 65535))) {
+      out.errors.emplace_back(name, name + ": out of range");
+      return;
+    }
+    std::uint16_t word = static_cast<std::uint16_t>(raw & 0xFFFF);
+    std::optional<std::uint16_t> current;
+    if (cur) current = static_cast<std::uint16_t>(*cur);
+    if (info->type == tinybms::RegType::u8_low) {
+      if (raw > 255) {
+        out.errors.emplace_back(name, name + ": out of range (one byte)");
+        return;
+      }
+      if (!current) {
+        out.errors.emplace_back(name, name + ": current value not read yet; try again");
+        return;
+      }
+      word = tinybms::merge_low_byte(*current, static_cast<std::uint8_t>(raw));
+    }
+    const auto ok = tinybms::validate_setting_write(info->address, word, current);
+    if (!ok.ok()) {
+      const auto& e = ok.error();
+      out.errors.emplace_back(name, name + ": " + tinybms::to_string(e.error) + " (allowed " +
+                                        std::to_string(e.range.min * info->scale) + ".." +
+                                        std::to_string(e.range.max * info->scale) + " " +
+                                        std::string(info->unit) + ")");
+      return;
+    }
+    if (skip_unchanged && current && *current == word) return;
+    out.writes.push_back({info->address, word});
+  }
+  out.changes.push_back(
+      {{"name", info->name},
+       {"address", info->address},
+       {"unit", info->unit},
+       {"old", !cur             ? json(nullptr)
+               : is_pair(*info) ? json(*cur)
+                                : rounded(value_of(*info, *cur), info->scale / 10)},
+       {"new", is_pair(*info)
+                   ? json(raw)
+                   : rounded(value_of(*info, static_cast<std::uint32_t>(raw & 0xFFFFFFFF)),
+                             info->scale / 10)}});
+}
+
+ParsedWrites parse_writes(const json& settings, const tinybms::RegisterBank& bank,
+                          bool skip_unchanged) {
+  ParsedWrites out;
+  for (const auto& [name, value] : settings.items())
+    parse_entry(name, value, bank, skip_unchanged, out);
+  return out;
+}
+
+void start_write(ApiRouter::Impl& impl, const ApiRequest& request, ParsedWrites parsed,
+                 Reply& reply) {
+  if (impl.settings_write) {
+    return reply(error_response(409, "busy", "another settings write is in progress"));
+  }
+  if (parsed.writes.empty()) {
+    return reply(json_response({{"status", "unchanged"}, {"changes", json::array()}}));
+  }
+  const auto queued = impl.services.write_bms_settings(parsed.writes);
+  if (!queued.ok()) {
+    const auto e = queued.error();
+    const int status = e == tinybms::WriteError::busy ? 409 : 422;
+    return reply(error_response(status, tinybms::to_string(e), "the write was refused"));
+  }
+  ++impl.settings_writes_total;
+  spdlog::info("api: TinyBMS settings write of {} register(s) by {} ({})", parsed.writes.size(),
+               request.principal_name, request.remote);
+  impl.settings_write = PendingSettingsWrite{std::move(reply), std::move(parsed.writes),
+                                             std::string(request.principal_name)};
+  impl.settings_timer.expires_after(impl.settings_timeout);
+  impl.settings_timer.async_wait([&impl](const boost::system::error_code& ec) {
+    if (ec || !impl.settings_write) return;
+    ++impl.settings_write_timeouts_total;
+    auto pending = std::move(*impl.settings_write);
+    impl.settings_write.reset();
+    pending.reply(error_response(504, "timeout",
+                                 "the TinyBMS did not confirm the write in time; read the "
+                                 "settings again to see what it holds"));
+  });
+}
+
+}  // namespace
+
+void ApiRouter::Impl::on_settings_write(const tinybms::SettingsWriteResult& result) {
+  if (!settings_write) return;  // a write by someone else (the CLI does not share this loop)
+  settings_timer.cancel();
+  auto pending = std::move(*settings_write);
+  settings_write.reset();
+  json changes = json::array();
+  std::vector<std::pair<std::string, std::string>> failed;
+  for (std::size_t i = 0; i < result.count && i < result.items.size(); ++i) {
+    const auto& item = result.items[i];
+    const auto c = tinybms::describe_change(item.address, item.old_raw, item.readback_raw);
+    const std::string name(c.name);
+    changes.push_back({{"name", name},
+                       {"address", item.address},
+                       {"unit", c.unit},
+                       {"old_raw", item.old_known ? json(item.old_raw) : json(nullptr)},
+                       {"requested_raw", item.requested_raw},
+                       {"read_back_raw", item.read_back ? json(item.readback_raw) : json(nullptr)},
+                       {"old", item.old_known ? json(c.old_value) : json(nullptr)},
+                       {"new", item.read_back ? json(c.new_value) : json(nullptr)},
+                       {"verified", item.verified}});
+    if (!item.verified) failed.emplace_back(name, "read back differs or missing");
+  }
+  if (result.status == tinybms::WriteStatus::verified) {
+    pending.reply(json_response({{"status", "verified"}, {"changes", std::move(changes)}}));
+  } else {
+    ApiResponse r = error_response(502, tinybms::to_string(result.status),
+                                   "the TinyBMS did not take every value", failed);
+    // Keep the per-register outcome beside the error (what did change, what did not).
+    json body = json::parse(r.body);
+    body["changes"] = std::move(changes);
+    r.body = dump(body);
+    pending.reply(std::move(r));
+  }
+}
+
+void route_bms_settings(ApiRouter::Impl& impl, const ApiRequest& request, Reply& reply) {
+  (void)request;
+  const auto& bank = impl.services.registers();
+  json list = json::array();
+  for (const auto& info : tinybms::all_registers()) {
+    if (listed(info)) list.push_back(register_json(info, bank));
+  }
+  reply(json_response({{"read", impl.services.channels().settings.latest() != nullptr},
+                       {"write_pending", impl.settings_write.has_value()},
+                       {"settings", std::move(list)}}));
+}
+
+void route_bms_settings_patch(ApiRouter::Impl& impl, const ApiRequest& request, Reply& reply) {
+  json body;
+  if (auto bad = parse_object_body(request, body)) return reply(std::move(*bad));
+  if (body.empty()) return reply(error_response(422, "empty", "no settings given"));
+  ParsedWrites parsed = parse_writes(body, impl.services.registers(), false);
+  if (!parsed.errors.empty()) {
+    return reply(error_response(422, "invalid_settings", "nothing was written", parsed.errors));
+  }
+  start_write(impl, request, std::move(parsed), reply);
+}
+
+void route_bms_settings_export(ApiRouter::Impl& impl, const ApiRequest& request, Reply& reply) {
+  (void)request;
+  const auto& bank = impl.services.registers();
+  json settings = json::object();
+  for (const auto& info : tinybms::all_registers()) {
+    if (!listed(info) || !info.writable()) continue;
+    const auto raw = current_raw(bank, info);
+    // Setters that read back 0xFFFF (323, 328) hold no value to copy: a profile must import.
+    if (raw && readable_setting(info, *raw)) {
+      settings[std::string(info.name)] =
+          is_pair(info) ? json{{"raw", *raw}} : rounded(value_of(info, *raw), info.scale / 10);
+    }
+  }
+  json doc = {{"format", kProfileFormat}, {"version", 1}, {"settings", std::move(settings)}};
+  if (const auto* v = impl.services.channels().version.latest()) doc["bms_serial"] = v->serial();
+  ApiResponse r = json_response(doc);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"tinybms-settings.json\"");
+  reply(std::move(r));
+}
+
+void route_bms_settings_import(ApiRouter::Impl& impl, const ApiRequest& request, Reply& reply) {
+  json body;
+  if (auto bad = parse_object_body(request, body)) return reply(std::move(*bad));
+  const auto it = body.find("settings");
+  if (it == body.end() || !it->is_object() ||
+      (body.contains("format") && body["format"] != kProfileFormat)) {
+    return reply(error_response(422, "bad_profile",
+                                "expected an export profile: {\"format\":\"" +
+                                    std::string(kProfileFormat) + "\",\"settings\":{...}}"));
+  }
+  const auto dry = query_param(request.query, "dry_run");
+  const bool dry_run = dry && (*dry == "true" || *dry == "1" || dry->empty());
+  ParsedWrites parsed = parse_writes(*it, impl.services.registers(), true);
+  if (!parsed.errors.empty()) {
+    return reply(error_response(422, "invalid_settings", "nothing was written", parsed.errors));
+  }
+  if (dry_run) {
+    return reply(json_response({{"dry_run", true}, {"changes", std::move(parsed.changes)}}));
+  }
+  start_write(impl, request, std::move(parsed), reply);
+}
+
+}  // namespace tbgw::app::api

@@ -1,0 +1,73 @@
+// HistoryQueries: the one thread on which the API reads STATE_DIR/history.sqlite, so SQLite
+// never runs on the event loop (DESIGN: one loop, no blocking I/O on it).
+//
+// Theory of operation. submit() (loop thread) appends a job to a bounded FIFO (kCapacity) and
+// returns false when it is full: the route answers 503 instead of queueing without bound. The
+// thread opens its own read-only connection (SQLite WAL lets a reader run beside the storage
+// worker's writer; re-opened after a failure), runs one job at a time and posts the job's
+// completion back to the io_context, where the route replies. stop() (loop thread) takes the
+// jobs not started, joins the thread and calls their cancel() so each still answers once.
+// A completion posted after the owner went away finds `alive_` expired and does nothing.
+//
+// Bounds: kCapacity queued jobs; one connection; each job bounds its own result size.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "platform/linux/history_store.hpp"
+
+namespace tbgw::app::api {
+
+class HistoryQueries {
+ public:
+  static constexpr std::size_t kCapacity = 8;
+
+  // Runs on the query thread with the open store (nullptr and `open_error` when the database
+  // cannot be opened); returns the completion to run on the loop.
+  using Work = std::function<std::function<void()>(platform::HistoryStore* store,
+                                                   const std::string& open_error)>;
+
+  HistoryQueries(boost::asio::io_context& io, std::filesystem::path state_dir);
+  ~HistoryQueries();
+  HistoryQueries(const HistoryQueries&) = delete;
+  HistoryQueries& operator=(const HistoryQueries&) = delete;
+
+  // False when the queue is full or stopped; `cancel` runs on the loop if the job never runs.
+  bool submit(Work work, std::function<void()> cancel);
+  void stop();
+
+  std::size_t queued() const;
+  std::uint64_t completed() const { return completed_; }
+  std::uint64_t refused() const { return refused_; }
+
+ private:
+  struct Job {
+    Work work;
+    std::function<void()> cancel;
+  };
+  void run();
+
+  boost::asio::io_context& io_;
+  std::filesystem::path state_dir_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> jobs_;
+  bool stop_ = false;
+  bool started_ = false;
+  std::thread thread_;
+  std::uint64_t completed_ = 0;  // loop thread only
+  std::uint64_t refused_ = 0;    // loop thread only
+};
+
+}  // namespace tbgw::app::api

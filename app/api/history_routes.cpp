@@ -1,0 +1,251 @@
+// GET /api/history, GET /api/history.csv, GET /api/alerts/history: reads of
+// STATE_DIR/history.sqlite, run on the HistoryQueries thread (never on the loop).
+//
+// Parameters: from, to (unix ms or ISO 8601 UTC; default: the last hour up to now), tier
+// (raw | minute | quarter, also 1m / 15m; default auto: raw up to 2 h, minute up to 7 days,
+// quarter beyond), max_points (JSON: default 5000, at most 50000; CSV: at most 500000 rows).
+// A result cut at the bound says so ("truncated": true; CSV: X-Truncated: true). A full query
+// queue answers 503 with Retry-After.
+#include <charconv>
+#include <sstream>
+
+#include "app/api/router_impl.hpp"
+#include "core/history/history_record.hpp"
+#include "platform/linux/clock.hpp"
+#include "platform/linux/history_export.hpp"
+
+namespace tbgw::app::api {
+
+namespace {
+
+constexpr std::int64_t kDefaultSpanMs = 3'600'000;
+constexpr std::int64_t kRawMaxSpanMs = 2 * 3'600'000;
+constexpr std::int64_t kMinuteMaxSpanMs = 7 * 86'400'000LL;
+constexpr std::size_t kDefaultPoints = 5'000;
+constexpr std::size_t kMaxPoints = 50'000;
+constexpr std::size_t kMaxCsvRows = 500'000;
+
+std::optional<std::int64_t> parse_time(const std::string& s) {
+  std::int64_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec == std::errc() && p == s.data() + s.size()) return v;
+  return platform::parse_iso8601_utc(s);
+}
+
+struct HistoryParams {
+  std::int64_t from_ms = 0;
+  std::int64_t to_ms = 0;
+  platform::HistoryTier tier = platform::HistoryTier::raw;
+  std::size_t max_points = kDefaultPoints;
+};
+
+std::optional<ApiResponse> parse_params(const ApiRequest& request, bool tiers, HistoryParams& p) {
+  std::vector<std::pair<std::string, std::string>> errors;
+  p.to_ms = platform::unix_now_ms();
+  p.from_ms = p.to_ms - kDefaultSpanMs;
+  if (auto to = query_param(request.query, "to")) {
+    if (auto v = parse_time(*to))
+      p.to_ms = *v;
+    else
+      errors.emplace_back("to", "expected unix milliseconds or ISO 8601 UTC");
+  }
+  if (auto from = query_param(request.query, "from")) {
+    if (auto v = parse_time(*from))
+      p.from_ms = *v;
+    else
+      errors.emplace_back("from", "expected unix milliseconds or ISO 8601 UTC");
+  } else {
+    p.from_ms = p.to_ms - kDefaultSpanMs;
+  }
+  if (errors.empty() && p.from_ms >= p.to_ms) errors.emplace_back("from", "must be before to");
+  if (auto mp = query_param(request.query, "max_points")) {
+    std::size_t n = 0;
+    const auto [ptr, ec] = std::from_chars(mp->data(), mp->data() + mp->size(), n);
+    if (ec != std::errc() || ptr != mp->data() + mp->size() || n == 0 || n > kMaxPoints) {
+      errors.emplace_back("max_points", "expected 1.." + std::to_string(kMaxPoints));
+    } else {
+      p.max_points = n;
+    }
+  }
+  const std::int64_t span = p.to_ms - p.from_ms;
+  p.tier = span <= kRawMaxSpanMs      ? platform::HistoryTier::raw
+           : span <= kMinuteMaxSpanMs ? platform::HistoryTier::minute
+                                      : platform::HistoryTier::quarter;
+  if (auto t = query_param(request.query, "tier"); t && tiers && *t != "auto") {
+    if (*t == "raw")
+      p.tier = platform::HistoryTier::raw;
+    else if (*t == "minute" || *t == "1m")
+      p.tier = platform::HistoryTier::minute;
+    else if (*t == "quarter" || *t == "15m")
+      p.tier = platform::HistoryTier::quarter;
+    else
+      errors.emplace_back("tier", "expected raw, minute, quarter or auto");
+  }
+  if (!errors.empty()) return error_response(400, "bad_query", "bad history query", errors);
+  return std::nullopt;
+}
+
+const char* tier_name(platform::HistoryTier t) {
+  switch (t) {
+    case platform::HistoryTier::raw:
+      return "raw";
+    case platform::HistoryTier::minute:
+      return "minute";
+    case platform::HistoryTier::quarter:
+      return "quarter";
+  }
+  return "raw";
+}
+
+json value_or_null(float v, std::int32_t scale) {
+  return rounded(v, 1.0 / scale);
+}
+
+// Runs on the query thread: the whole JSON document, or an error.
+ApiResponse query_json(platform::HistoryStore& store, const HistoryParams& p) {
+  json columns = json::array({"time_ms"});
+  if (p.tier != platform::HistoryTier::raw) columns.push_back("samples");
+  for (const auto& f : history::kFields) {
+    if (p.tier == platform::HistoryTier::raw) {
+      columns.push_back(f.name);
+    } else {
+      columns.push_back(std::string(f.name) + "_min");
+      columns.push_back(std::string(f.name) + "_mean");
+      columns.push_back(std::string(f.name) + "_max");
+    }
+  }
+  json rows = json::array();
+  bool truncated = false;
+  std::string error;
+  bool ok = false;
+  if (p.tier == platform::HistoryTier::raw) {
+    ok = store.for_each_raw(
+        p.from_ms, p.to_ms,
+        [&](const history::HistoryRecord& r) {
+          if (rows.size() >= p.max_points) return !(truncated = true);
+          json row = json::array({r.unix_ms});
+          for (std::size_t i = 0; i < history::kFieldCount; ++i) {
+            row.push_back(value_or_null(r.values[i], history::kFields[i].scale));
+          }
+          rows.push_back(std::move(row));
+          return true;
+        },
+        error);
+  } else {
+    ok = store.for_each_aggregate(
+        p.tier, p.from_ms, p.to_ms,
+        [&](const history::AggregateRow& r) {
+          if (rows.size() >= p.max_points) return !(truncated = true);
+          json row = json::array({r.bucket_start_ms, r.sample_count});
+          for (std::size_t i = 0; i < history::kFieldCount; ++i) {
+            const auto scale = history::kFields[i].scale;
+            row.push_back(value_or_null(r.min[i], scale));
+            row.push_back(value_or_null(r.mean[i], scale));
+            row.push_back(value_or_null(r.max[i], scale));
+          }
+          rows.push_back(std::move(row));
+          return true;
+        },
+        error);
+  }
+  if (!ok) return error_response(500, "query_failed", error);
+  return json_response({{"tier", tier_name(p.tier)},
+                        {"from_ms", p.from_ms},
+                        {"to_ms", p.to_ms},
+                        {"truncated", truncated},
+                        {"columns", std::move(columns)},
+                        {"rows", std::move(rows)}});
+}
+
+ApiResponse query_csv(platform::HistoryStore& store, const HistoryParams& p) {
+  std::ostringstream out;
+  std::string error;
+  if (!platform::export_history(store, p.tier, p.from_ms, p.to_ms, platform::HistoryFormat::csv,
+                                out, error)) {
+    return error_response(500, "query_failed", error);
+  }
+  ApiResponse r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.body = std::move(out).str();
+  // Bound the body: cut at a line end after kMaxCsvRows rows.
+  std::size_t lines = 0;
+  for (std::size_t i = 0; i < r.body.size(); ++i) {
+    if (r.body[i] == '\n' && ++lines > kMaxCsvRows) {
+      r.body.resize(i + 1);
+      r.headers.emplace_back("X-Truncated", "true");
+      break;
+    }
+  }
+  r.headers.emplace_back("Content-Disposition", std::string("attachment; filename=\"history-") +
+                                                    tier_name(p.tier) + ".csv\"");
+  return r;
+}
+
+ApiResponse query_alerts(platform::HistoryStore& store, const HistoryParams& p) {
+  json entries = json::array();
+  bool truncated = false;
+  std::string error;
+  const bool ok = store.for_each_alert(
+      p.from_ms, p.to_ms,
+      [&](const history::AlertRecord& a) {
+        if (entries.size() >= p.max_points) return !(truncated = true);
+        entries.push_back({{"time_ms", a.unix_ms},
+                           {"source", history::to_string(a.source)},
+                           {"id", std::string(a.key_view())},
+                           {"severity", history::to_string(a.severity)},
+                           {"edge", history::to_string(a.edge)},
+                           {"value", rounded(a.value, 0.001)},
+                           {"threshold", rounded(a.threshold, 0.001)},
+                           {"message", std::string(a.message_view())}});
+        return true;
+      },
+      error);
+  if (!ok) return error_response(500, "query_failed", error);
+  return json_response({{"from_ms", p.from_ms},
+                        {"to_ms", p.to_ms},
+                        {"truncated", truncated},
+                        {"entries", std::move(entries)}});
+}
+
+enum class Kind { json_samples, csv_samples, alerts };
+
+void submit(ApiRouter::Impl& impl, const HistoryParams& p, Kind kind, Reply& reply) {
+  auto shared = std::make_shared<Reply>(std::move(reply));
+  const bool queued = impl.history.submit(
+      [p, kind, shared](platform::HistoryStore* store,
+                        const std::string& open_error) -> std::function<void()> {
+        ApiResponse r;
+        if (store == nullptr) {
+          r = error_response(503, "history_unavailable", open_error);
+        } else if (kind == Kind::json_samples) {
+          r = query_json(*store, p);
+        } else if (kind == Kind::csv_samples) {
+          r = query_csv(*store, p);
+        } else {
+          r = query_alerts(*store, p);
+        }
+        return [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); };
+      },
+      [shared] { (*shared)(error_response(503, "shutting_down", "the gateway is stopping")); });
+  if (!queued) {
+    ApiResponse r = error_response(503, "busy", "too many history queries; try again");
+    r.headers.emplace_back("Retry-After", "1");
+    (*shared)(std::move(r));
+  }
+}
+
+}  // namespace
+
+void route_history(ApiRouter::Impl& impl, const ApiRequest& request, bool csv, Reply& reply) {
+  HistoryParams p;
+  if (auto bad = parse_params(request, true, p)) return reply(std::move(*bad));
+  submit(impl, p, csv ? Kind::csv_samples : Kind::json_samples, reply);
+}
+
+void route_alert_history(ApiRouter::Impl& impl, const ApiRequest& request, Reply& reply) {
+  HistoryParams p;
+  if (auto bad = parse_params(request, false, p)) return reply(std::move(*bad));
+  submit(impl, p, Kind::alerts, reply);
+}
+
+}  // namespace tbgw::app::api

@@ -1,0 +1,276 @@
+// HttpConnection: one client connection (plain TCP or TLS), HTTP/1.1 with keep-alive, one
+// request at a time. Bounds enforced here, before any routing:
+//   - headers at most kHeaderLimit (8 KiB): 431; body at most kBodyLimit (64 KiB): 413;
+//   - the whole request must arrive within kRequestTimeout (10 s) of the read starting, which
+//     on a keep-alive connection includes the idle time before it (so an idle keep-alive
+//     connection is closed after 10 s too): a slow-loris client is closed, never waited for;
+//   - writing a response must finish within kRequestTimeout (a client that does not read);
+//   - a malformed request is 400 and the connection is closed.
+// After an error response the connection stops reading requests, shuts down its sending side
+// and discards what the client still sends for a moment (a "lingering close"), so the client
+// reads the 4xx instead of a reset.
+//
+// GET /ws with an Upgrade header becomes a WsSession (ws_session.hpp) after the same
+// authentication as the API; for a cookie session the Origin must name the Host (a page on
+// another site cannot open a socket with the admin's cookie).
+//
+// Loop thread only. The connection holds the server context weakly: after the face stops, a
+// late router reply or timer touches nothing of it.
+#pragma once
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/http/connection_registry.hpp"
+#include "app/http/request_handler.hpp"
+#include "app/http/request_path.hpp"
+#include "app/http/security_headers.hpp"
+#include "app/http/ws_hub.hpp"
+#include "app/http/ws_session.hpp"
+
+namespace tbgw::app::http {
+
+struct ServerContext {
+  std::shared_ptr<RequestHandler> handler;
+  std::shared_ptr<ConnectionRegistry> registry;
+  std::shared_ptr<WsHub> hub;
+  HttpCounters* counters = nullptr;
+  bool tls = false;
+};
+
+inline constexpr std::size_t kHeaderLimit = 8 * 1024;
+inline constexpr std::size_t kBodyLimit = 64 * 1024;
+inline constexpr std::chrono::seconds kRequestTimeout{10};
+
+template <class Stream>
+class HttpConnection final : public Closable,
+                             public std::enable_shared_from_this<HttpConnection<Stream>> {
+ public:
+  HttpConnection(Stream&& stream, std::weak_ptr<ServerContext> ctx, std::string remote,
+                 std::string remote_addr)
+      : stream_(std::move(stream)),
+        ctx_(std::move(ctx)),
+        remote_(std::move(remote)),
+        remote_addr_(std::move(remote_addr)) {}
+
+  void start(ConnectionRegistry& registry) {
+    slot_ = registry.add(this->weak_from_this());
+    if constexpr (kTls) {
+      lowest().expires_after(kRequestTimeout);
+      stream_.async_handshake(boost::asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](boost::beast::error_code ec) {
+                                if (!ec) self->read_request();
+                              });
+    } else {
+      read_request();
+    }
+  }
+
+  void close_now() override {
+    closed_ = true;
+    boost::beast::error_code ec;
+    lowest().socket().close(ec);
+  }
+
+ private:
+  static constexpr bool kTls = !std::is_same_v<Stream, boost::beast::tcp_stream>;
+
+  boost::beast::tcp_stream& lowest() { return boost::beast::get_lowest_layer(stream_); }
+
+  void read_request() {
+    if (closed_) return;
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(kBodyLimit);
+    lowest().expires_after(kRequestTimeout);
+    boost::beast::http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+          self->on_read(ec);
+        });
+  }
+
+  void on_read(boost::beast::error_code ec) {
+    namespace http = boost::beast::http;
+    if (closed_) return;
+    auto ctx = ctx_.lock();
+    if (!ctx) return;
+    if (ec) {
+      if (ec == http::error::header_limit) {
+        reply_error(*ctx, json_error(431, "headers_too_large", "request headers above 8 KiB"));
+      } else if (ec == http::error::body_limit) {
+        reply_error(*ctx, json_error(413, "body_too_large", "request body above 64 KiB"));
+      } else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+                 ec != http::error::end_of_stream && ec != http::error::partial_message) {
+        reply_error(*ctx, json_error(400, "bad_request", "malformed HTTP request"));
+      } else {
+        // Timeout (slow client), reset, or the client closed: nothing to answer.
+        close_now();
+      }
+      return;
+    }
+    ++ctx->counters->requests_total;
+    auto& msg = parser_->get();
+    IncomingRequest& r = current_;
+    r = {};
+    r.method = std::string(msg.method_string());
+    r.target = std::string(msg.target());
+    r.body = std::move(msg.body());
+    auto field = [&msg](auto name) { return std::string(msg[name]); };
+    r.content_type = field(http::field::content_type);
+    r.cookie = field(http::field::cookie);
+    r.authorization = field(http::field::authorization);
+    r.csrf_token = std::string(msg["X-CSRF-Token"]);
+    r.origin = field(http::field::origin);
+    r.host = field(http::field::host);
+    r.accept_encoding = field(http::field::accept_encoding);
+    r.if_none_match = field(http::field::if_none_match);
+    r.remote = remote_;
+    r.remote_addr = remote_addr_;
+    r.tls = kTls;
+    keep_alive_ = msg.keep_alive();
+    version_ = msg.version();
+
+    if (boost::beast::websocket::is_upgrade(msg)) {
+      upgrade(*ctx);
+      return;
+    }
+    // While the router works (a settings write, a history query), no read and no deadline.
+    lowest().expires_never();
+    ctx->handler->handle(current_, [self = this->shared_from_this()](api::ApiResponse res) {
+      self->write_response(std::move(res), false);
+    });
+  }
+
+  void upgrade(ServerContext& ctx) {
+    DecodedTarget t;
+    std::string error;
+    if (!decode_target(current_.target, t, error) || t.path != "/ws") {
+      reply_error(ctx, json_error(404, "not_found", "WebSocket only on /ws"));
+      return;
+    }
+    const HttpPolicy pol = ctx.handler->policy();
+    AuthOutcome auth = ctx.handler->gate().identify(current_, pol);
+    if (auth.refused) {
+      reply_error(ctx, std::move(*auth.refused));
+      return;
+    }
+    unsigned allowed = kWsStatus | kWsAlerts | kWsCan | kWsLog;
+    if (auth.who.principal == api::Principal::anonymous) {
+      if (!pol.read_without_login) {
+        reply_error(ctx, unauthorized("log in or send an API token to open /ws"));
+        return;
+      }
+      allowed = kWsStatus | kWsAlerts;
+    }
+    if (!auth.who.session_id.empty() && !origin_matches_host(current_.origin, current_.host)) {
+      reply_error(ctx, json_error(403, "origin", "the Origin does not match the Host"));
+      return;
+    }
+    auto ws = std::make_shared<WsSession<Stream>>(std::move(stream_), ctx.hub, allowed);
+    ws->start(ctx.registry, parser_->release());
+    closed_ = true;  // the stream now belongs to the WebSocket session
+  }
+
+  static bool origin_matches_host(std::string_view origin, std::string_view host) {
+    const auto scheme = origin.find("://");
+    if (scheme == std::string_view::npos || host.empty()) return false;
+    return origin.substr(scheme + 3) == host;
+  }
+
+  // Framing problems (malformed, 413, 431) and refused upgrades close the connection.
+  void reply_error(ServerContext& ctx, api::ApiResponse res) {
+    (void)ctx;
+    keep_alive_ = false;
+    write_response(std::move(res), true);
+  }
+
+  void write_response(api::ApiResponse res, bool error_close) {
+    namespace http = boost::beast::http;
+    if (closed_) return;
+    auto ctx = ctx_.lock();
+    if (!ctx) return;
+    if (res.status >= 500) {
+      ++ctx->counters->responses_5xx_total;
+    } else if (res.status >= 400) {
+      ++ctx->counters->responses_4xx_total;
+    }
+    auto out = std::make_shared<http::response<http::string_body>>();
+    out->version(version_ == 10 ? 10 : 11);
+    out->result(static_cast<unsigned>(res.status));
+    const bool api_path = current_.target.starts_with("/api") ||
+                          current_.target.starts_with("/metrics") || error_close;
+    add_security_headers(out->base(), api_path, kTls);
+    out->set(http::field::content_type, res.content_type);
+    for (auto& [k, v] : res.headers) out->insert(k, v);
+    out->body() = std::move(res.body);
+    out->keep_alive(keep_alive_ && !error_close);
+    out->prepare_payload();
+    const bool close_after = !out->keep_alive();
+    lowest().expires_after(kRequestTimeout);
+    http::async_write(stream_, *out,
+                      [self = this->shared_from_this(), out, close_after](
+                          boost::beast::error_code ec, std::size_t) {
+                        if (ec) {
+                          self->close_now();
+                          return;
+                        }
+                        if (close_after) {
+                          self->linger();
+                        } else {
+                          self->read_request();
+                        }
+                      });
+  }
+
+  // Shut down our sending side, then read and discard for up to 2 s / 64 KiB before closing.
+  void linger() {
+    if constexpr (kTls) {
+      lowest().expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](boost::beast::error_code) { self->close_now(); });
+    } else {
+      boost::beast::error_code ec;
+      lowest().socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+      lowest().expires_after(std::chrono::seconds(2));
+      drain_left_ = 64 * 1024;
+      drain();
+    }
+  }
+
+  void drain() {
+    lowest().async_read_some(
+        boost::asio::buffer(drain_buf_),
+        [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t n) {
+          if (ec || n >= self->drain_left_) {
+            self->close_now();
+            return;
+          }
+          self->drain_left_ -= n;
+          self->drain();
+        });
+  }
+
+  Stream stream_;
+  std::weak_ptr<ServerContext> ctx_;
+  std::string remote_;
+  std::string remote_addr_;
+  std::unique_ptr<ConnectionSlot> slot_;
+  boost::beast::flat_buffer buffer_{kHeaderLimit + kBodyLimit};
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  IncomingRequest current_;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+  bool closed_ = false;
+  std::array<char, 4096> drain_buf_{};
+  std::size_t drain_left_ = 0;
+};
+
+}  // namespace tbgw::app::http
