@@ -43,9 +43,11 @@ async function step(name, fn) {
   }
 }
 
-async function shot(name) {
+// Long pages (the settings forms, diagnostics) are shot as the visible screen: the docs need
+// what an owner sees first, not megabytes of form.
+async function shot(name, fullPage = true) {
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   if (DOCS) fs.copyFileSync(file, path.join(DOCS, `${name}.png`));
 }
 
@@ -146,14 +148,14 @@ async function run() {
     await waitText('[data-key="poll.live_interval_ms"] .err', (t) => t.length > 0, 10000, 'error at the field');
     const invalid = await page.$eval(sel, (e) => e.getAttribute('aria-invalid'));
     if (invalid !== 'true') fail('the field is not marked invalid');
-    await shot('settings-error');
+    await shot('settings-error', false);
     await page.$eval(sel, (e) => { e.value = ''; });
     await page.type(sel, '500');
     await page.click('#settings-save');
     await waitText('#settings-status', (t) => /Saved 1/.test(t), 10000, 'saved');
     const saved = JSON.parse(fs.readFileSync(path.join(stateDir, 'config.json'), 'utf8'));
     if (saved.settings['poll.live_interval_ms'] !== 500) fail(`config.json does not hold the new value: ${JSON.stringify(saved)}`);
-    await shot('settings');
+    await shot('settings', false);
   });
 
   await step('a TinyBMS setting is written and read back', async () => {
@@ -166,12 +168,12 @@ async function run() {
     await page.type(sel, String(next));
     await page.click('#bms-review-button');
     await page.waitForSelector('#bms-confirm', { timeout: 5000 });
-    await shot('battery-review');
+    await shot('battery-review', false);
     await page.click('#bms-write');
     await waitText('#bms-review', (t) => /verified/i.test(t), 20000, 'read-back');
     const shown = Number(await page.$eval(sel, (e) => e.value));
     if (shown !== next) fail(`the form shows ${shown} after the write, expected ${next}`);
-    await shot('battery');
+    await shot('battery', false);
   });
 
   await step('the history page draws charts from stored data', async () => {
@@ -190,7 +192,7 @@ async function run() {
     const rows = await page.$$eval('#can-frames tbody tr', (r) => r.map((x) => x.textContent));
     if (!rows.some((r) => r.includes('0x351'))) fail(`no 0x351 frame: ${rows.join(' | ')}`);
     await waitText('#diag', (t) => /requests/.test(t), 10000, 'diagnostics figures');
-    await shot('diagnostics');
+    await shot('diagnostics', false);
   });
 
   await step('every page fits a 360 px phone screen, in dark mode too', async () => {
