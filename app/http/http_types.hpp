@@ -17,15 +17,15 @@ struct IncomingRequest {
   std::string target;  // raw request-target
   std::string body;
   std::string content_type;
-  std::string cookie;         // Cookie header
-  std::string authorization;  // Authorization header
-  std::string csrf_token;     // X-CSRF-Token header
-  std::string origin;         // Origin header (WebSocket CSRF check)
-  std::string host;           // Host header
+  std::string cookie;           // Cookie header
+  std::string authorization;    // Authorization header
+  std::string csrf_token;       // X-CSRF-Token header
+  std::string origin;           // Origin header (WebSocket CSRF check)
+  std::string host;             // Host header
   std::string accept_encoding;  // Accept-Encoding header (the web UI's gzip files)
   std::string if_none_match;    // If-None-Match header (the web UI's ETags)
-  std::string remote;         // "127.0.0.1:51234"
-  std::string remote_addr;    // "127.0.0.1" (rate limiting key)
+  std::string remote;           // "127.0.0.1:51234"
+  std::string remote_addr;      // "127.0.0.1" (rate limiting key)
   bool tls = false;
   // Filled by RequestHandler::handle: the decoded path and the raw query. Kept here because
   // the ApiRequest given to the router views them and the router may answer later.
