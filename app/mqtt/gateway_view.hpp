@@ -32,7 +32,4 @@ struct GatewayView {
   float capacity_ah = 0.0F;  // from the BMS settings; 0 = not read yet
 };
 
-const char* online_status_name(msg::OnlineStatus s);
-const char* phase_name(msg::ChargePhase p);
-
 }  // namespace tbgw::app::mqtt

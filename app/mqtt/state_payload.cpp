@@ -5,6 +5,9 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "app/decision_log.hpp"
+#include "app/event_format.hpp"
+
 namespace tbgw::app::mqtt {
 
 namespace {
@@ -15,42 +18,6 @@ double round_to(double x, int decimals) {
 }
 
 }  // namespace
-
-const char* online_status_name(msg::OnlineStatus s) {
-  switch (s) {
-    case msg::OnlineStatus::charging:
-      return "charging";
-    case msg::OnlineStatus::fully_charged:
-      return "fully_charged";
-    case msg::OnlineStatus::discharging:
-      return "discharging";
-    case msg::OnlineStatus::regeneration:
-      return "regeneration";
-    case msg::OnlineStatus::idle:
-      return "idle";
-    case msg::OnlineStatus::fault:
-      return "fault";
-    case msg::OnlineStatus::unknown:
-      break;
-  }
-  return "unknown";
-}
-
-const char* phase_name(msg::ChargePhase p) {
-  switch (p) {
-    case msg::ChargePhase::bulk:
-      return "bulk";
-    case msg::ChargePhase::absorption:
-      return "absorption";
-    case msg::ChargePhase::float_:
-      return "float";
-    case msg::ChargePhase::blocked:
-      return "blocked";
-    case msg::ChargePhase::none:
-      break;
-  }
-  return "none";
-}
 
 std::string state_json(const GatewayView& v) {
   if (!v.snapshot) return {};
@@ -79,7 +46,7 @@ std::string state_json(const GatewayView& v) {
   j["min_cell_v"] = min_v;
   j["max_cell_v"] = max_v;
   j["cell_delta_mv"] = round_to((max_v - min_v) * 1000.0, 1);
-  j["bms_status"] = online_status_name(s.online_status);
+  j["bms_status"] = app::to_string(s.online_status);
   j["link"] = msg::to_string(v.link.status);
   if (v.decision && v.decision->valid) {
     const auto& d = *v.decision;
@@ -89,7 +56,7 @@ std::string state_json(const GatewayView& v) {
     j["cvl_reason"] = std::string(d.cvl_reason.data());
     j["ccl_reason"] = std::string(d.ccl_reason.data());
     j["dcl_reason"] = std::string(d.dcl_reason.data());
-    j["charge_phase"] = phase_name(d.phase);
+    j["charge_phase"] = app::to_string(d.phase);
     j["phase_reason"] = std::string(d.phase_reason.data());
   } else {
     for (const char* k : {"cvl_v", "ccl_a", "dcl_a"}) j[k] = nullptr;
