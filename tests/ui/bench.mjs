@@ -48,6 +48,7 @@ async function measureLoad(page, cold) {
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
   let bytes = 0;
   cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+  await page.goto('about:blank');  // a real new document each run, not a hash change
   const t0 = Date.now();
   await page.goto(`${base}/#/dashboard`, { waitUntil: 'load' });
   await page.waitForFunction(() => /%/.test(document.querySelector('#soc')?.textContent || ''), { timeout: 20000 });

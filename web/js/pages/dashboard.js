@@ -1,7 +1,7 @@
 // Dashboard: the live state over the WebSocket "status" stream (1 Hz). Data older than the
 // gateway's stale timeout (the document's "stale" flag), or no message for 5 s (connection
 // lost), greys every live value and says so in a banner: never shown as live when it is not.
-import { Live } from '../api.js';
+import { Live, get } from '../api.js';
 import { el, fmt, duration, kv, setText } from '../format.js';
 
 const STALE_AFTER_MS = 5000;
@@ -138,6 +138,10 @@ export function mount(root) {
     c.textContent = state === 'open' ? 'live' : state === 'connecting' ? 'connecting…' : 'disconnected';
     c.classList.toggle('bad', state !== 'open');
   });
+  // The stream's first message can be up to a second away: show the current state at once.
+  get('/api/status').then((doc) => {
+    if (lastAt === 0) { last = doc; lastAt = Date.now(); render(doc, false); }
+  }).catch(() => {});
   const watchdog = setInterval(() => {
     if (Date.now() - lastAt > STALE_AFTER_MS) render(last, true);
   }, 1000);
