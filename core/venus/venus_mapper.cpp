@@ -211,7 +211,7 @@ void VenusMapper::update(const VenusInputs& in, Millis now_ms, VenusTable& t) {
   for (const auto& row : kAlarms) {
     t.set(row.path, VenusValue::of_int(level(in.alerts[static_cast<std::size_t>(row.id)])));
   }
-  const std::int32_t cable = std::max(
+  const std::int32_t cable = std::max<std::int32_t>(
       stale_ ? 2 : 0, level(in.alerts[static_cast<std::size_t>(msg::AlertId::bms_link_lost)]));
   t.set(Path::alarm_bms_cable, VenusValue::of_int(cable));
 
