@@ -35,8 +35,8 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 
 # --- dbus (issue 12): .debs for armhf/arm64 from the cross builds (cmake/toolchain-*.cmake).
 # dpkg-shlibdeps needs the target's packages installed, which a cross build does not have, so
-# the dependencies are the Debian 12 packages of the libraries the binary links (checked with
-# readelf by packaging/venus/make-bundle.sh).
+# the dependencies are the Debian 12 packages of the libraries the binary links (checked against
+# readelf by scripts/test-arm.sh). fmt, spdlog and the C++ runtime are inside the binary.
 if(CMAKE_CROSSCOMPILING AND TBGW_TRIPLET)
   if(TBGW_TRIPLET STREQUAL "arm-linux-gnueabihf")
     set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE armhf)
@@ -45,7 +45,7 @@ if(CMAKE_CROSSCOMPILING AND TBGW_TRIPLET)
   endif()
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
-      "adduser, libc6 (>= 2.34), libdbus-1-3, libfmt9, libmosquitto1, libspdlog1.10, libsqlite3-0, libssl3")
+      "adduser, libc6 (>= 2.36), libdbus-1-3, libmosquitto1, libsqlite3-0, libssl3")
 endif()
 # --- end dbus
 include(CPack)

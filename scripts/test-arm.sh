@@ -4,7 +4,9 @@
 # Raspberry Pi OS) with Debian's cross compilers and run under qemu-user (qemu-arm-static /
 # qemu-aarch64-static with the cross libc as -L root). The test list is in
 # tests/dbus/cross/CMakeLists.txt; builds go to build/armhf and build/arm64 (ccache makes reruns
-# cheap). Usage: scripts/test-arm.sh [armhf|arm64 ...]   (default: both)
+# cheap). Then, per architecture, the gateway itself: its cross build, the Venus OS bundle, the
+# .deb and their end-to-end checks under qemu-user (scripts/test-arm-gateway.sh).
+# Usage: scripts/test-arm.sh [armhf|arm64 ...]   (default: both)
 # Prints "arm: N passed, M failed"; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +39,11 @@ for arch in "${arches[@]}"; do
     failed=$((failed + 1))
     echo "  FAIL $arch:"
     tail -30 "$dir/ctest.log"
+  fi
+  if scripts/test-arm-gateway.sh "$arch"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
   fi
 done
 echo "arm: $passed passed, $failed failed"

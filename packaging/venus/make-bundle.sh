@@ -13,11 +13,15 @@ case "$arch" in
   *) echo "armhf or arm64" >&2; exit 2 ;;
 esac
 bin="build/$arch-gw/app/tinybms-gw"
+[ -x "$bin" ] || { echo "no $bin: run scripts/build-arm.sh $arch first" >&2; exit 1; }
 sysroot="build/sysroot-$arch"
 stage="build/venus-$arch/tinybms-gw-venus"
 rm -rf "build/venus-$arch"
 mkdir -p "$stage/bin" "$stage/lib" "$stage/service/log"
-"$triplet-strip" -o "$stage/bin/tinybms-gw" "$bin"
+# The installed program (cmake --install --strip), as in the .deb: the build tree's copy carries
+# a RUNPATH into this machine's sysroot, which install removes.
+cmake --install "build/$arch-gw" --prefix "build/venus-$arch/install" --strip >/dev/null
+cp "build/venus-$arch/install/bin/tinybms-gw" "$stage/bin/tinybms-gw"
 cp packaging/venus/install.sh "$stage/"
 cp packaging/venus/service/run "$stage/service/run"
 cp packaging/venus/service/log/run "$stage/service/log/run"
@@ -37,12 +41,23 @@ for lib in $needed; do
   done
 done
 echo "bundled: $(ls "$stage/lib" | tr '\n' ' ')"
+# Venus OS >= v3.60 has glibc 2.39 (spec/venus-dbus.md §5): nothing may need a newer symbol.
 glibc=$("$triplet-objdump" -T "$stage/bin/tinybms-gw" "$stage"/lib/* 2>/dev/null |
   grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
 echo "newest glibc symbol: $glibc (Venus OS v3.60+ has glibc 2.39)"
-if "$triplet-readelf" -d "$stage/bin/tinybms-gw" | grep -q 'libstdc++'; then
-  echo "libstdc++ is linked dynamically (expected static)" >&2
+newest=$(printf '%s\nGLIBC_2.39\n' "$glibc" | sort -V | tail -1)
+if [ "$newest" != "GLIBC_2.39" ]; then
+  echo "the bundle needs $glibc, newer than Venus OS's glibc 2.39" >&2
   exit 1
 fi
+# The C++ runtime must be inside the program: Venus OS v3.5x has GCC 9's libstdc++.
+for f in "$stage/bin/tinybms-gw" "$stage"/lib/*; do
+  if "$triplet-readelf" -d "$f" | grep -Eq 'NEEDED.*(libstdc\+\+|libgcc_s)'; then
+    echo "$(basename "$f") links the C++ runtime dynamically (expected static)" >&2
+    exit 1
+  fi
+done
+version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "build/$arch-gw/CMakeCache.txt")
+echo "tinybms-gw $version $arch" >"$stage/VERSION"
 tar -C "build/venus-$arch" -czf "build/tinybms-gw-venus-$arch.tar.gz" tinybms-gw-venus
 echo "bundle: build/tinybms-gw-venus-$arch.tar.gz ($(du -h "build/tinybms-gw-venus-$arch.tar.gz" | cut -f1))"
