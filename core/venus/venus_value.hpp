@@ -23,7 +23,9 @@ namespace tbgw::venus {
 enum class ValueType : std::uint8_t { invalid = 0, real = 1, integer = 2, text = 3 };
 
 struct VenusValue {
-  static constexpr std::size_t kMaxText = 47;
+  // Room for "TinyBMS " + a /dev/serial/by-id/ path in /Mgmt/Connection (those run to ~90
+  // characters: the adapter's vendor, model and serial number).
+  static constexpr std::size_t kMaxText = 127;
 
   ValueType type = ValueType::invalid;
   double real = 0.0;

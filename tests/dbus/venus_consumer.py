@@ -4,8 +4,9 @@ spec/venus-dbus.md (what velib's DbusMonitor, systemcalc and the GUI rely on), f
 
 Run inside `dbus-run-session` (the gateway then uses the session bus, as velib does):
     venus_consumer.py SCENARIO GATEWAY_BIN SIM_BIN STATE_DIR
-Scenarios: scan, instance, second, stale, restart. Prints "ok: ..." lines and exits 0, or prints
-"FAIL: ..." and exits 1. Every wait has a deadline (no timing thresholds are asserted).
+Scenarios: scan, instance, second, stale, restart, and installed (the Venus OS install made by
+scripts/test-arm-gateway.sh: GATEWAY_BIN is the installed service/run, STATE_DIR the port link).
+Prints "ok: ..." lines and exits 0, or prints "FAIL: ..." and exits 1. Every wait has a deadline (no timing thresholds are asserted).
 """
 
 import os
@@ -190,6 +191,36 @@ def scenario_scan(bus, gw, sim, state):
         check(spin_until(lambda: c.vanished, 10), 'the service disappears from the bus on stop')
     finally:
         stop(g)
+        stop(settings)
+
+
+def scenario_installed(bus, run, sim, port_link):
+    """The Venus OS install (scripts/test-arm-gateway.sh): RUN is the installed service's run
+    script, started as daemontools starts it (no arguments: its config.json names the port);
+    SIM is the simulator; PORT_LINK is the by-id path the config names, linked here to the
+    simulator's pseudo-terminal."""
+    settings = start_settings()
+    c = Consumer(bus)
+    s = subprocess.Popen([sim, '--cells', '16'], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         text=True)
+    device = s.stdout.readline().strip()
+    os.symlink(device, port_link)
+    g = subprocess.Popen([run], cwd=os.path.dirname(run), stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    try:
+        check(spin_until(lambda: c.scans == 1, 60),
+              'the installed service registered the battery over ' + port_link)
+        it = c.items
+        check(isinstance(it['/Soc'], dbus.Double) and isinstance(it['/Voltages/Cell16'], dbus.Double),
+              'SOC and 16 cells from the simulator')
+        check(isinstance(it['/Info/MaxChargeCurrent'], dbus.Double), 'charge limits published')
+        check(port_link in str(it['/Mgmt/Connection']), '/Mgmt/Connection names the by-id port')
+        check(stop(g) == 0, 'the service stops cleanly on SIGTERM (svc -d)')
+        check(spin_until(lambda: c.vanished, 10), 'the service disappears from the bus on stop')
+    finally:
+        if stop(g) != 0:
+            print(g.stdout.read(), flush=True)
+        stop(s)
         stop(settings)
 
 

@@ -1,6 +1,8 @@
 // VenusMapper: measurements, invalid for unknowns, changed values only, stale policy, alarms.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "core/venus/venus_mapper.hpp"
 
 namespace tbgw::venus {
@@ -167,6 +169,21 @@ TEST(VenusMapper, GivenEnergyCounters_WhenMapped_ThenHistoryInKwhAndNegativeAh) 
   EXPECT_DOUBLE_EQ(r.real(Path::history_charged_energy), 12.35);
   EXPECT_DOUBLE_EQ(r.real(Path::history_discharged_energy), 2.0);
   EXPECT_DOUBLE_EQ(r.real(Path::history_total_ah_drawn), -40.0);
+}
+
+TEST(VenusValue, GivenByIdPortPath_WhenStoredAsText_ThenKeptWhole) {
+  // /Mgmt/Connection on a GX: "TinyBMS " + the adapter's /dev/serial/by-id/ link.
+  const std::string connection =
+      "TinyBMS /dev/serial/by-id/"
+      "usb-Silicon_Labs_CP2102_USB_to_UART_Bridge_Controller_0001-if00-port0";
+  EXPECT_EQ(VenusValue::of_text(connection).text(), connection);
+}
+
+TEST(VenusValue, GivenTextLongerThanTheBound_WhenStored_ThenCutAtTheBound) {
+  const std::string long_text(VenusValue::kMaxText + 10, 'x');
+  const VenusValue v = VenusValue::of_text(long_text);
+  EXPECT_EQ(v.text().size(), VenusValue::kMaxText);
+  EXPECT_EQ(v.text(), long_text.substr(0, VenusValue::kMaxText));
 }
 
 }  // namespace
