@@ -6,7 +6,9 @@
 #   3. the .deb: contents, `systemd-analyze verify`, install/upgrade/purge in a throwaway root
 #   4. SocketCAN on a real kernel: a Debian kernel with vcan booted in qemu (cached in build/qemu)
 #   5. core/ on a Cortex-M3 under qemu: golden vectors identical to the host, footprint budget
-#   6. core + unit tests cross-built for armhf and arm64, run under qemu-user
+#   6. armhf and arm64 under qemu-user: core + unit tests cross-built, then the gateway's cross
+#      build, its Venus OS bundle and .deb, the D-Bus consumer against the bundled program, and
+#      the Venus OS installer in a throwaway root
 #   7. the web UI end to end in Debian's chromium, with screenshots in build/release/ui-artifacts
 #   8. clang-format check of every source file
 set -euo pipefail
@@ -14,42 +16,44 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 jobs="$(nproc)"
+# Each stage's start time, so a slow CI run shows where its minutes went.
+stage() { echo "== $1 (at $((SECONDS / 60)) min $((SECONDS % 60)) s)"; }
 
-echo "== release build and all tests"
+stage "release build and all tests"
 scripts/build.sh release
 ctest --preset release -j "$jobs"
 
-echo "== asan/ubsan build and all tests"
+stage "asan/ubsan build and all tests"
 scripts/build.sh asan
 ctest --preset asan -j "$jobs"
 
 # --- packaging: the .deb's contents, unit and a live install in a throwaway root
-echo "== package (.deb)"
+stage "package (.deb)"
 scripts/test-package.sh
 # --- end packaging
 
 # --- CAN (issue 5): the SocketCAN backend on a real kernel (Debian's, booted in qemu with vcan)
-echo "== SocketCAN under qemu"
+stage "SocketCAN under qemu"
 scripts/test-socketcan-qemu.sh release
 # --- end CAN
 
 # --- mcu (issue 6): core/ on a bare-metal Cortex-M3 (qemu mps2-an385), compared with the host
-echo "== Cortex-M3 under qemu"
+stage "Cortex-M3 under qemu"
 scripts/test-mcu.sh
 # --- end mcu
 
-# --- dbus (issue 12): core + ABI-sensitive unit tests cross-built for armhf and arm64, run under
-# qemu-user (the D-Bus service's own tests run in the release and asan stages above)
-echo "== ARM (armhf, arm64) under qemu-user"
+# --- dbus (issue 12): armhf and arm64 under qemu-user: ABI-sensitive unit tests, then the
+# gateway, its Venus OS bundle and .deb end to end (scripts/test-arm-gateway.sh)
+stage "ARM (armhf, arm64) under qemu-user"
 scripts/test-arm.sh
 # --- end dbus
 
 # --- web UI (issue 11): the real gateway and its simulator in Debian's chromium (puppeteer-core)
-echo "== web UI end to end in chromium"
+stage "web UI end to end in chromium"
 scripts/test-ui.sh
 # --- end web UI
 
-echo "== clang-format"
+stage "clang-format"
 scripts/check-format.sh
 
-echo "all test stages passed"
+echo "all test stages passed in $((SECONDS / 60)) min $((SECONDS % 60)) s"
