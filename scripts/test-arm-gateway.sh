@@ -20,17 +20,9 @@ case "$arch" in
   arm64) triplet=aarch64-linux-gnu qemu=qemu-aarch64-static ;;
   *) echo "unknown architecture $arch (armhf or arm64)" >&2; exit 2 ;;
 esac
-passed=0
-failed=0
-ok() {
-  passed=$((passed + 1))
-  echo "  ok    $arch: $1"
-}
-bad() {
-  failed=$((failed + 1))
-  echo "  FAIL  $arch: $1" >&2
-  if [ -n "${2:-}" ]; then printf '%s\n' "$2" | tail -40 | sed 's/^/          /' >&2; fi
-}
+report_prefix="$arch: "
+# shellcheck source=scripts/lib/report.sh
+. scripts/lib/report.sh
 check() {
   local what=$1 out
   shift
@@ -52,11 +44,14 @@ else
 fi
 rm -f "$gwdir"/tinybms-gw_*.deb
 if out=$(cd "$gwdir" && cpack -G DEB 2>&1); then ok "cpack made the .deb"; else bad "cpack" "$out"; fi
-deb=$(ls "$gwdir"/tinybms-gw_*_"$arch".deb 2>/dev/null | head -1)
+deb=$(find "$gwdir" -maxdepth 1 -name "tinybms-gw_*_$arch.deb" | head -1)
 [ -n "$deb" ] || { bad "no $arch .deb in $gwdir"; echo "arm-gateway $arch: $passed passed, $failed failed"; exit 1; }
 control=$(dpkg-deb -f "$deb")
-[ "$(dpkg-deb -f "$deb" Architecture)" = "$arch" ] && ok "the .deb is Architecture: $arch" ||
+if [ "$(dpkg-deb -f "$deb" Architecture)" = "$arch" ]; then
+  ok "the .deb is Architecture: $arch"
+else
   bad "the .deb's Architecture" "$control"
+fi
 # Every library the programs link must come from a package the .deb depends on. Which package
 # ships a soname is read from Debian's own packages (build/debs, downloaded by sysroot.sh).
 depends=$(dpkg-deb -f "$deb" Depends)
@@ -76,14 +71,20 @@ for prog in "$tmp/deb/usr/bin/tinybms-gw" "$tmp/deb/usr/bin/tinybms-sim"; do
     echo "$depends" | grep -Eq "(^|, )$pkg( |,|$)" || missing="$missing $so(${pkg:-?})"
   done
 done
-[ -z "$missing" ] && ok "Depends covers every linked library: $depends" ||
+if [ -z "$missing" ]; then
+  ok "Depends covers every linked library: $depends"
+else
   bad "Depends lacks:$missing" "$depends"
+fi
 # libc6 (>= V) must cover the newest glibc symbol the programs use.
 glibc=$("$triplet-objdump" -T "$tmp/deb/usr/bin/tinybms-gw" "$tmp/deb/usr/bin/tinybms-sim" |
   grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
 libc6=$(echo "$depends" | sed -n 's/.*libc6 (>= \([0-9.]*\)).*/\1/p')
-[ "$(printf '%s\n%s\n' "${glibc#GLIBC_}" "$libc6" | sort -V | tail -1)" = "$libc6" ] &&
-  ok "libc6 (>= $libc6) covers $glibc" || bad "libc6 (>= $libc6) does not cover $glibc"
+if [ "$(printf '%s\n%s\n' "${glibc#GLIBC_}" "$libc6" | sort -V | tail -1)" = "$libc6" ]; then
+  ok "libc6 (>= $libc6) covers $glibc"
+else
+  bad "libc6 (>= $libc6) does not cover $glibc"
+fi
 if "$triplet-readelf" -d "$tmp/deb/usr/bin/tinybms-gw" | grep -q 'RPATH\|RUNPATH'; then
   bad "the packaged program carries a RUNPATH into the build machine"
 else
@@ -112,11 +113,17 @@ EOF
 chmod +x "$tmp/gw" "$tmp/sim"
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$gwdir/CMakeCache.txt")
 out=$("$tmp/gw" --version 2>&1 || true)
-[ "$out" = "tinybms-gw $version" ] && ok "bundled tinybms-gw --version: $out" ||
+if [ "$out" = "tinybms-gw $version" ]; then
+  ok "bundled tinybms-gw --version: $out"
+else
   bad "bundled tinybms-gw --version" "$out"
+fi
 out=$("$tmp/sim" --help 2>&1 || true)
-echo "$out" | grep -q -- "--cells" && ok "packaged tinybms-sim --help runs" ||
+if echo "$out" | grep -q -- "--cells"; then
+  ok "packaged tinybms-sim --help runs"
+else
   bad "packaged tinybms-sim --help" "$out"
+fi
 
 # --- 3. the Venus OS consumer against the bundled program (private bus, python3-dbus)
 for scenario in scan stale; do

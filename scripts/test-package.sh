@@ -19,17 +19,8 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${TBGW_PKG_NS:-}" ] &&
   exec env TBGW_PKG_NS=1 unshare --mount --propagation private "$0" "$@"
 fi
 
-passed=0
-failed=0
-ok() {
-  passed=$((passed + 1))
-  echo "  ok    $1"
-}
-bad() {
-  failed=$((failed + 1))
-  echo "  FAIL  $1" >&2
-  if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/          /' >&2; fi
-}
+# shellcheck source=scripts/lib/report.sh
+. scripts/lib/report.sh
 # check "what" command...: passes when the command succeeds; shows its output when it fails.
 check() {
   local what=$1 out

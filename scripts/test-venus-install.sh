@@ -18,17 +18,8 @@
 # shellcheck disable=SC2016
 set -uo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
-passed=0
-failed=0
-ok() {
-  passed=$((passed + 1))
-  echo "  ok    $label$1"
-}
-bad() {
-  failed=$((failed + 1))
-  echo "  FAIL  $label$1"
-  [ -z "${2:-}" ] || printf '        %s\n' "$2"
-}
+# shellcheck source=scripts/lib/report.sh
+. "$src/scripts/lib/report.sh"
 # check NAME COMMAND...: ok when the command succeeds.
 check() {
   local name=$1
@@ -295,7 +286,7 @@ scenarios() {
 shells=(sh)
 if command -v busybox >/dev/null && busybox sh -c 'exit 0' 2>/dev/null; then shells+=("busybox sh"); fi
 for sh in "${shells[@]}"; do
-  label="[$sh] "
+  report_prefix="[$sh] "
   # busybox sh runs its own applets (svc, mount) before PATH: then the stand-ins see nothing.
   # mount is safe all the same (install.sh never calls it under TBGW_VENUS_ROOT, which the sh
   # pass checks, and a pass is skipped once it has been called); the svc checks are left out.
@@ -310,7 +301,7 @@ for sh in "${shells[@]}"; do
   : >"$work/calls.all"
   scenarios
 done
-label=""
+report_prefix=""
 command -v shellcheck >/dev/null &&
   check "shellcheck -s sh install.sh service/run service/log/run" \
     shellcheck -s sh "$src/packaging/venus/install.sh" "$src/packaging/venus/service/run" \

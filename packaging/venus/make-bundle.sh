@@ -20,7 +20,11 @@ rm -rf "build/venus-$arch"
 mkdir -p "$stage/bin" "$stage/lib" "$stage/service/log"
 # The installed program (cmake --install --strip), as in the .deb: the build tree's copy carries
 # a RUNPATH into this machine's sysroot, which install removes.
-cmake --install "build/$arch-gw" --prefix "build/venus-$arch/install" --strip >/dev/null
+# (Its warning that the systemd unit wants --prefix /usr does not apply: no unit on Venus OS.)
+if ! out=$(cmake --install "build/$arch-gw" --prefix "build/venus-$arch/install" --strip 2>&1); then
+  printf '%s\n' "$out" >&2
+  exit 1
+fi
 cp "build/venus-$arch/install/bin/tinybms-gw" "$stage/bin/tinybms-gw"
 cp packaging/venus/install.sh "$stage/"
 cp packaging/venus/service/run "$stage/service/run"
@@ -28,7 +32,7 @@ cp packaging/venus/service/log/run "$stage/service/log/run"
 # Libraries every Venus OS image has (glibc; libdbus-1 for dbus-daemon and python3-dbus).
 on_venus='^(libc\.so|libm\.so|ld-linux|libdbus-1\.so|libpthread|libdl\.so|librt\.so)'
 needed=$("$triplet-readelf" -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-echo "needed: $(echo $needed)"
+echo "needed: $(echo "$needed" | tr '\n' ' ')"
 for lib in $needed; do
   if echo "$lib" | grep -Eq "$on_venus"; then continue; fi
   src=$(find "$sysroot" -name "$lib" | head -1)
