@@ -232,7 +232,8 @@ bool Gateway::start(std::string& error) {
     periods_detail += " (inconsistent: per-day figures start empty)";
   }
   spdlog::info("energy: {}", periods_detail);
-  g.energy_counter.set_max_gap_ms(std::max<Millis>(10'000, 3 * g.cfg.poll_live_interval_ms));
+  g.energy_counter.set_max_gap_ms(
+      energy::EnergyCounter::max_gap_for_live_interval(g.cfg.poll_live_interval_ms));
 
   g.link = std::make_unique<BmsLink>(
       g.io, g.serial_path, g.cfg.serial_baud, config::to_poller_config(g.cfg),
@@ -320,6 +321,9 @@ void Gateway::Impl::reload(const config::GatewayConfig& next) {
   }
   g.cfg = applied;
   g.link->poller().set_config(config::to_poller_config(g.cfg));
+  // A slower cadence must not turn every interval into a "gap" that counts no energy.
+  g.energy_counter.set_max_gap_ms(
+      energy::EnergyCounter::max_gap_for_live_interval(g.cfg.poll_live_interval_ms));
   g.pipeline.controller().set_params(charge_params_from(g.cfg));
   g.pipeline.alerts().set_thresholds(alert_thresholds_from(g.cfg));
   const tinybms::VersionInfo* v = g.ch.version.latest();

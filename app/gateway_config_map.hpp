@@ -11,11 +11,11 @@ namespace tbgw::app {
 
 control::ChargeParams charge_params_from(const config::GatewayConfig& cfg);
 alerts::AlertThresholds alert_thresholds_from(const config::GatewayConfig& cfg);
+// Sets spdlog's level from log.level (start-up and every reload).
+void apply_log_level(const config::GatewayConfig& cfg);
 // The CAN identity (0x35E/0x370/0x382, firmware in 0x35F). Names the schema accepted but the
 // encoder's rules refuse (a battery name whose first 8 characters differ from the
 // manufacturer's) fall back to the manufacturer alone, with a warning in the log.
-// Sets spdlog's level from log.level (start-up and every reload).
-void apply_log_level(const config::GatewayConfig& cfg);
 victron::EncoderIdentity identity_from(const config::GatewayConfig& cfg,
                                        const tinybms::VersionInfo& version);
 

@@ -72,6 +72,12 @@ class EnergyCounter {
   // Totals to zero (user request).
   void reset();
 
+  // The gap for a poll cadence: three live refreshes, at least kDefaultMaxGapMs. A slow cadence
+  // (poll.live_interval_ms goes up to 60 s) must still count; only a missed refresh or two
+  // more than that is an outage.
+  static constexpr Millis max_gap_for_live_interval(Millis live_interval_ms) {
+    return 3 * live_interval_ms > kDefaultMaxGapMs ? 3 * live_interval_ms : kDefaultMaxGapMs;
+  }
   // Applies live (ConfigChanged); the current interval is judged by the new value.
   void set_max_gap_ms(Millis max_gap_ms) { max_gap_ms_ = max_gap_ms; }
   Millis max_gap_ms() const { return max_gap_ms_; }

@@ -285,5 +285,16 @@ TEST(EnergyCounter, GivenSameRandomSequence_WhenRunTwice_ThenBitIdenticalTotals)
   EXPECT_GT(a.wh_discharged, 0.0);
 }
 
+TEST(EnergyCounter, GivenSlowPollCadence_WhenMaxGapDerived_ThenItsIntervalsStillCount) {
+  // poll.live_interval_ms may be set live up to 60 s: the derived gap is three intervals, and
+  // never shorter than the default.
+  EXPECT_EQ(EnergyCounter::max_gap_for_live_interval(1'000), EnergyCounter::kDefaultMaxGapMs);
+  EXPECT_EQ(EnergyCounter::max_gap_for_live_interval(20'000), 60'000);
+  EnergyCounter counter(EnergyCounter::max_gap_for_live_interval(20'000));
+  (void)counter.on_snapshot(sample(0, 50.0F, 20.0F));
+  EXPECT_EQ(counter.on_snapshot(sample(20'000, 50.0F, 20.0F)), SampleOutcome::integrated);
+  EXPECT_DOUBLE_EQ(counter.snapshot().wh_charged, 50.0 * 20.0 * 20.0 / 3600.0);
+}
+
 }  // namespace
 }  // namespace tbgw::energy
