@@ -26,29 +26,36 @@ json channel_json(const bus::ChannelBase& c) {
 
 }  // namespace
 
+std::array<LinkCounter, 16> link_counters(const tinybms::LinkStats& l) {
+  return {{{"requests", l.requests},
+           {"responses", l.responses},
+           {"retries", l.retries},
+           {"timeouts", l.timeouts},
+           {"crc_errors", l.crc_errors},
+           {"nacks", l.nacks},
+           {"bad_responses", l.bad_responses},
+           {"resyncs", l.resyncs},
+           {"garbage_bytes", l.garbage_bytes},
+           {"bytes_out", l.bytes_out},
+           {"bytes_in", l.bytes_in},
+           {"snapshots", l.snapshots},
+           {"decode_errors", l.decode_errors},
+           {"abandoned_cycles", l.abandoned_cycles},
+           {"link_losses", l.link_losses},
+           {"write_jobs", l.write_jobs}}};
+}
+
 json link_stats_json(const tinybms::LinkStats& l) {
-  return {{"requests", l.requests},
-          {"responses", l.responses},
-          {"retries", l.retries},
-          {"timeouts", l.timeouts},
-          {"crc_errors", l.crc_errors},
-          {"nacks", l.nacks},
-          {"bad_responses", l.bad_responses},
-          {"resyncs", l.resyncs},
-          {"garbage_bytes", l.garbage_bytes},
-          {"bytes_out", l.bytes_out},
-          {"bytes_in", l.bytes_in},
-          {"snapshots", l.snapshots},
-          {"decode_errors", l.decode_errors},
-          {"abandoned_cycles", l.abandoned_cycles},
-          {"link_losses", l.link_losses},
-          {"write_jobs", l.write_jobs},
-          {"plan_fallback", l.plan_fallback},
-          {"latency_last_ms", l.latency_last_ms},
-          {"latency_max_ms", l.latency_max_ms},
-          {"latency_mean_ms", l.responses > 0 ? json(static_cast<double>(l.latency_sum_ms) /
-                                                     static_cast<double>(l.responses))
-                                              : json(nullptr)}};
+  json j = json::object();
+  for (const auto& [name, value] : link_counters(l)) j[name] = value;
+  j["plan_fallback"] = l.plan_fallback;
+  j["latency_last_ms"] = l.latency_last_ms;
+  j["latency_max_ms"] = l.latency_max_ms;
+  j["latency_mean_ms"] =
+      l.responses > 0
+          ? json(static_cast<double>(l.latency_sum_ms) / static_cast<double>(l.responses))
+          : json(nullptr);
+  return j;
 }
 
 json bus_channels_json(GatewayServices& services) {

@@ -175,18 +175,7 @@ std::string render_metrics(ApiRouter::Impl& impl) {
   w.one("tbgw_link_up", "gauge", "1 while the TinyBMS answers",
         link != nullptr && link->status == msg::LinkStatus::up ? 1 : 0);
   const tinybms::LinkStats& l = s.link_stats();
-  const std::pair<const char*, std::uint64_t> link_counters[] = {{"requests", l.requests},
-                                                                 {"responses", l.responses},
-                                                                 {"retries", l.retries},
-                                                                 {"timeouts", l.timeouts},
-                                                                 {"crc_errors", l.crc_errors},
-                                                                 {"nacks", l.nacks},
-                                                                 {"bad_responses", l.bad_responses},
-                                                                 {"snapshots", l.snapshots},
-                                                                 {"link_losses", l.link_losses},
-                                                                 {"bytes_in", l.bytes_in},
-                                                                 {"bytes_out", l.bytes_out}};
-  for (const auto& [name, value] : link_counters) {
+  for (const auto& [name, value] : link_counters(l)) {
     const std::string metric = std::string("tbgw_link_") + name + "_total";
     w.one(metric, "counter", std::string("TinyBMS link: ") + name, d(value));
   }

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -25,6 +26,9 @@
 
 namespace tbgw::alerts {
 class AlertEngine;
+}
+namespace tbgw::tinybms {
+struct LinkStats;
 }
 
 namespace tbgw::app::api {
@@ -105,6 +109,13 @@ void route_alert_history(ApiRouter::Impl& impl, const ApiRequest& request, Reply
 std::string render_can_frames(ApiRouter::Impl& impl);
 void route_diagnostics(ApiRouter::Impl& impl, const ApiRequest& request, Reply& reply);
 std::string render_metrics(ApiRouter::Impl& impl);
+// The TinyBMS link's counters, named once for /api/diagnostics ("link") and /metrics
+// (tbgw_link_<name>_total), so the two list the same set.
+struct LinkCounter {
+  const char* name;
+  std::uint64_t value;
+};
+std::array<LinkCounter, 16> link_counters(const tinybms::LinkStats& l);
 
 // docs/openapi.yaml, embedded at build time (generated openapi_yaml.cpp).
 std::string_view openapi_yaml();

@@ -390,6 +390,16 @@ TEST(ApiMetrics, GivenRunningGateway_WhenMetrics_ThenWellFormedWithCellsAndCount
     EXPECT_EQ(m.families.count(family), 1U) << family;
   }
   EXPECT_NEAR(m.samples.at("tbgw_battery_voltage_volts"), s.pack_voltage_v, 1e-3);
+  // Every link counter of /api/diagnostics is also a /metrics counter, with the same value
+  // source: the two list one set.
+  const json d = h.call_json("GET", "/api/diagnostics");
+  std::size_t counters = 0;
+  for (const auto& [name, value] : d["link"].items()) {
+    if (!value.is_number_unsigned() || name.rfind("latency_", 0) == 0) continue;
+    ++counters;
+    EXPECT_EQ(m.families.count("tbgw_link_" + name + "_total"), 1U) << name;
+  }
+  EXPECT_EQ(counters, 16U);
 }
 
 TEST(ApiMetrics, GivenParser_WhenFedBadText_ThenItComplains) {
