@@ -55,15 +55,11 @@ void append_string_variant(DBusMessageIter* it, const std::string& s) {
   dbus_message_iter_close_container(it, &var);
 }
 
-// {"Value": v, "Text": s} as a{sv}, the element of GetItems and ItemsChanged.
-void append_item(DBusMessageIter* dict, venus::Path p, const venus::VenusValue& v) {
-  DBusMessageIter entry;
+// {"Value": v, "Text": s} as a{sv}: a path's properties in GetItems, ItemsChanged and
+// PropertiesChanged.
+void append_value_and_text(DBusMessageIter* it, venus::Path p, const venus::VenusValue& v) {
   DBusMessageIter props;
-  const std::string path(venus::spec(p).path);
-  const char* c = path.c_str();
-  dbus_message_iter_open_container(dict, DBUS_TYPE_DICT_ENTRY, nullptr, &entry);
-  dbus_message_iter_append_basic(&entry, DBUS_TYPE_STRING, &c);
-  dbus_message_iter_open_container(&entry, DBUS_TYPE_ARRAY, "{sv}", &props);
+  dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "{sv}", &props);
   for (const char* key : {"Value", "Text"}) {
     DBusMessageIter kv;
     dbus_message_iter_open_container(&props, DBUS_TYPE_DICT_ENTRY, nullptr, &kv);
@@ -75,7 +71,17 @@ void append_item(DBusMessageIter* dict, venus::Path p, const venus::VenusValue& 
     }
     dbus_message_iter_close_container(&props, &kv);
   }
-  dbus_message_iter_close_container(&entry, &props);
+  dbus_message_iter_close_container(it, &props);
+}
+
+// path -> {"Value", "Text"}: the element of GetItems and ItemsChanged.
+void append_item(DBusMessageIter* dict, venus::Path p, const venus::VenusValue& v) {
+  DBusMessageIter entry;
+  const std::string path(venus::spec(p).path);
+  const char* c = path.c_str();
+  dbus_message_iter_open_container(dict, DBUS_TYPE_DICT_ENTRY, nullptr, &entry);
+  dbus_message_iter_append_basic(&entry, DBUS_TYPE_STRING, &c);
+  append_value_and_text(&entry, p, v);
   dbus_message_iter_close_container(dict, &entry);
 }
 
@@ -283,21 +289,8 @@ void BusItemService::reply_set_value(DBusMessage* m, venus::Path p) {
   const std::string path(venus::spec(p).path);
   Message sig(dbus_message_new_signal(path.c_str(), kBusItem, "PropertiesChanged"));
   DBusMessageIter it;
-  DBusMessageIter props;
   dbus_message_iter_init_append(sig.get(), &it);
-  dbus_message_iter_open_container(&it, DBUS_TYPE_ARRAY, "{sv}", &props);
-  for (const char* key : {"Value", "Text"}) {
-    DBusMessageIter kv;
-    dbus_message_iter_open_container(&props, DBUS_TYPE_DICT_ENTRY, nullptr, &kv);
-    dbus_message_iter_append_basic(&kv, DBUS_TYPE_STRING, &key);
-    if (std::strcmp(key, "Value") == 0) {
-      append_variant(&kv, *v);
-    } else {
-      append_string_variant(&kv, text_of(p, *v));
-    }
-    dbus_message_iter_close_container(&props, &kv);
-  }
-  dbus_message_iter_close_container(&it, &props);
+  append_value_and_text(&it, p, *v);
   conn_.send(std::move(sig));
   ++signals_;
 }
