@@ -240,33 +240,27 @@ void DbusConnection::arm() {
     want_read |= (flags & DBUS_WATCH_READABLE) != 0;
     want_write |= (flags & DBUS_WATCH_WRITABLE) != 0;
   }
+  // One wait per direction at a time; when it fires, libdbus does its I/O, dispatches, and the
+  // waits are armed again from the watches as they are then.
+  const auto wait = [this](asio::posix::stream_descriptor::wait_type type, unsigned int flag,
+                           bool& pending) {
+    pending = true;
+    fd_->async_wait(type, [this, flag, &pending, alive = std::weak_ptr<bool>(alive_)](
+                              const boost::system::error_code& ec) {
+      const auto a = alive.lock();
+      if (!a || !*a) return;
+      pending = false;
+      if (ec) return;
+      handle(flag);
+      dispatch();
+      arm();
+    });
+  };
   if (want_read && !read_pending_) {
-    read_pending_ = true;
-    fd_->async_wait(
-        asio::posix::stream_descriptor::wait_read,
-        [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
-          const auto a = alive.lock();
-          if (!a || !*a) return;
-          read_pending_ = false;
-          if (ec) return;
-          handle(DBUS_WATCH_READABLE);
-          dispatch();
-          arm();
-        });
+    wait(asio::posix::stream_descriptor::wait_read, DBUS_WATCH_READABLE, read_pending_);
   }
   if (want_write && !write_pending_) {
-    write_pending_ = true;
-    fd_->async_wait(
-        asio::posix::stream_descriptor::wait_write,
-        [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
-          const auto a = alive.lock();
-          if (!a || !*a) return;
-          write_pending_ = false;
-          if (ec) return;
-          handle(DBUS_WATCH_WRITABLE);
-          dispatch();
-          arm();
-        });
+    wait(asio::posix::stream_descriptor::wait_write, DBUS_WATCH_WRITABLE, write_pending_);
   }
 }
 
