@@ -17,6 +17,7 @@
 #include "app/version.hpp"
 #include "platform/linux/config_docs.hpp"
 #include "platform/linux/logging.hpp"
+#include "sim/chemistry.hpp"
 
 namespace {
 
@@ -33,6 +34,11 @@ void add_link_options(CLI::App& app, tbgw::app::Options& opt) {
                "run against the built-in TinyBMS simulator (in-process, over a pty)");
   app.add_option("--baud", f.baud, "serial speed in bit/s (the TinyBMS uses 115200)");
   app.add_option("--log-level", f.log_level, "trace, debug, info, warn, error, critical, off");
+  app.add_option("--sim-chemistry", opt.sim.chemistry,
+                 "simulator: cell chemistry, OCV curve and settings defaults (lfp, nmc, lto)")
+      ->check(CLI::Validator(
+          [](const std::string& name) { return tbgw::sim::unknown_chemistry_message(name); },
+          "lfp|nmc|lto", "chemistry"));
   app.add_option("--sim-cells", opt.sim.cells, "simulator: series cells")->check(CLI::Range(4, 16));
   app.add_option("--sim-seed", opt.sim.seed, "simulator: random seed");
   app.add_option("--sim-scenario", opt.sim.scenario_file, "simulator: load scenario file")

@@ -9,6 +9,7 @@
 namespace tbgw::app {
 
 struct SimOptions {
+  std::string chemistry = "lfp";  // lfp, nmc or lto (sim/chemistry.hpp)
   int cells = 16;
   std::uint64_t seed = 1;
   std::string scenario_file;  // empty: constant current

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/chemistry.hpp"
 #include "sim/scenario_parser.hpp"
 
 namespace tbgw::app {
@@ -10,12 +11,18 @@ namespace tbgw::app {
 std::unique_ptr<sim::SimulatorHost> start_simulator(boost::asio::io_context& io,
                                                     const SimOptions& options, std::string& error) {
   sim::SimConfig config;
+  const auto chemistry = sim::chemistry_from_name(options.chemistry);
+  if (!chemistry) {
+    error = sim::unknown_chemistry_message(options.chemistry);
+    return nullptr;
+  }
+  config.chemistry = *chemistry;
   config.cells = options.cells;
   config.seed = options.seed;
   config.time_factor = options.time_factor;
   config.initial_soc_pct = options.initial_soc_pct;
   config.load = sim::LoadProfile::constant_current(options.current_a);
-  if (options.solar_day) config.load = sim::LoadProfile::solar_day();
+  if (options.solar_day) config.load = sim::LoadProfile::solar_day(sim::solar_day_for(*chemistry));
   if (!options.scenario_file.empty()) {
     std::ifstream in(options.scenario_file);
     if (!in) {

@@ -11,7 +11,8 @@
 
 namespace tbgw::app {
 
-// Returns nullptr and sets `error` when the simulator cannot start (bad scenario file, no pty).
+// Returns nullptr and sets `error` when the simulator cannot start (unknown chemistry, bad
+// scenario file, no pty).
 std::unique_ptr<sim::SimulatorHost> start_simulator(boost::asio::io_context& io,
                                                     const SimOptions& options, std::string& error);
 

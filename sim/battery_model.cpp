@@ -10,12 +10,13 @@ namespace {
 
 constexpr double kIdleA = Protection::kIdleCurrentA;
 constexpr double kSecondsPerHour = 3600.0;
-constexpr double kHeatCapacityJPerKPerAh = 21.0;  // prismatic LiFePO4, per cell
+constexpr double kHeatCapacityJPerKPerAh = 21.0;  // prismatic LiFePO4, per cell; every chemistry
 constexpr double kSohLossAtMaxCyclesPct = 20.0;
 constexpr double kBalancingThermalMarginC = 10.0;
 
 CellPackParams pack_params(const SimConfig& c) {
   CellPackParams p;
+  p.chemistry = c.chemistry;
   p.cells = c.cells;
   p.capacity_ah = c.capacity_ah;
   p.initial_soc_pct = c.initial_soc_pct;
@@ -40,12 +41,13 @@ ThermalParams thermal_params(const SimConfig& c) {
 
 BatteryModel::BatteryModel(const SimConfig& config)
     : config_(config),
-      settings_(SettingsDefaults{config.cells, config.capacity_ah}),
+      settings_(SettingsDefaults{config.cells, config.capacity_ah, config.chemistry}),
       pack_(pack_params(config)),
       thermal_(thermal_params(config), config.ambient_c),
       soc_pct_(config.initial_soc_pct),
       soh_pct_(config.initial_soh_pct) {
   events_.add(event::kSystemStarted, lifetime_s());
+  truth_.chemistry = config_.chemistry;
   truth_.cell_count = pack_.cells();
   truth_.soc_pct = soc_pct_;
   truth_.true_soc_pct = pack_.mean_soc_pct();

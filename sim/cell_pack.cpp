@@ -66,7 +66,7 @@ void CellPack::update_voltages(double current_a, std::uint16_t bleed_mask, doubl
     // The bleed current of the previous voltage is close enough (it changes by microvolts).
     const double i_cell = current_a - bleed_current_a(i, bleed_mask);
     const double r0 = p_.r0_ohm * c.resistance_factor * tf;
-    const double v = ocv_v(c.soc_pct) + i_cell * r0 + c.v_rc + c.drift_mv / 1000.0;
+    const double v = ocv_v(c.soc_pct, p_.chemistry) + i_cell * r0 + c.v_rc + c.drift_mv / 1000.0;
     voltage_v_[static_cast<std::size_t>(i)] = std::clamp(v, 0.0, 6.0);
   }
 }

@@ -1,6 +1,7 @@
-// CellPack: the electrochemistry of N LiFePO4 cells in series (no BMS logic here).
+// CellPack: the electrochemistry of N cells of one chemistry in series (no BMS logic here).
 //
-// Each cell is a Thevenin model: OCV(SOC) from ocv_curve.hpp, a series resistance R0 and one
+// Each cell is a Thevenin model: OCV(SOC) from ocv_curve.hpp (the chemistry's curve; the
+// resistances below are the same for every chemistry), a series resistance R0 and one
 // RC branch (R1, tau) for polarisation and relaxation:
 //   V_cell = OCV(SOC) + I_cell * R0(T) + V_rc + drift,    dV_rc/dt = (I_cell * R1 - V_rc) / tau
 // with I_cell positive when charging. R0 and R1 rise in the cold (+1.5 %/K below 25 degC,
@@ -17,9 +18,12 @@
 #include <array>
 #include <cstdint>
 
+#include "sim/chemistry.hpp"
+
 namespace tbgw::sim {
 
 struct CellPackParams {
+  Chemistry chemistry = Chemistry::lfp;  // picks the OCV curve
   int cells = 16;
   double capacity_ah = 280.0;          // nominal capacity per cell
   double initial_soc_pct = 60.0;       // mean initial SOC

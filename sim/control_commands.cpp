@@ -132,7 +132,7 @@ bool fault_command(Simulator& sim, const std::vector<std::string_view>& w, std::
 
 bool load_command(Simulator& sim, const std::vector<std::string_view>& w, std::string& reply) {
   if (w.size() == 2 && w[1] == "solar") {
-    sim.set_load(LoadProfile::solar_day());
+    sim.set_load(LoadProfile::solar_day(solar_day_for(sim.config().chemistry)));
     reply = "ok: solar day";
     return true;
   }

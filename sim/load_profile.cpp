@@ -1,6 +1,7 @@
 // Load profiles: constant, scenario and the built-in solar day; see load_profile.hpp.
 #include "sim/load_profile.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <utility>
@@ -22,7 +23,24 @@ LoadDemand solar_demand(const SolarDay& s, double t_s, double ambient_c) {
   return {LoadQuantity::current_a, pv_a - load_a, ambient};
 }
 
+// The built-in day stays this far under a current cutoff, as a sensibly sized system would.
+constexpr double kCutoffHeadroom = 0.75;
+
 }  // namespace
+
+SolarDay solar_day_for(Chemistry chemistry) {
+  const ChemistrySettings& limits = chemistry_profile(chemistry).settings;
+  SolarDay day;
+  const double peak_discharge_a = day.base_load_a + day.evening_load_a;
+  const double scale =
+      std::min({1.0, kCutoffHeadroom * limits.charge_over_current_a / day.peak_charge_a,
+                kCutoffHeadroom * limits.discharge_over_current_a / peak_discharge_a});
+  if (scale >= 1.0) return day;  // the default day, untouched
+  day.peak_charge_a *= scale;
+  day.base_load_a *= scale;
+  day.evening_load_a *= scale;
+  return day;
+}
 
 LoadProfile LoadProfile::constant_current(double current_a) {
   LoadProfile p;

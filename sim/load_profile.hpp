@@ -13,6 +13,7 @@
 // The demand is what the load would draw; the BMS's switches may force it to 0 (protection.hpp).
 #pragma once
 
+#include "sim/chemistry.hpp"
 #include "sim/scenario.hpp"
 
 namespace tbgw::sim {
@@ -24,6 +25,13 @@ struct SolarDay {
   double ambient_swing_c = 5.0;  // +- around the configured ambient, degC
   double start_hour = 6.0;       // time of day at model time 0, h (0-24)
 };
+
+// The built-in day sized for a chemistry's default current cutoffs (317/318, chemistry.hpp), so
+// that it never trips them: every current is scaled down (never up) by one factor that keeps
+// the PV peak at most 3/4 of the charge over-current cutoff and the evening peak load at most
+// 3/4 of the discharge one. LiFePO4 and LTO (150 A / 200 A) keep the default day unchanged;
+// NMC (20 A / 60 A) gets a quarter of it (15 A PV peak, 1.5 A base, +5 A evening).
+SolarDay solar_day_for(Chemistry chemistry);
 
 struct LoadProfile {
   enum class Kind { constant, scenario, solar_day };

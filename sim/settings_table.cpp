@@ -128,15 +128,16 @@ Spec spec_of(std::uint16_t address) {
 }
 
 std::uint16_t default_of(std::uint16_t address, const SettingsDefaults& d) {
+  const ChemistrySettings& chem = chemistry_profile(d.chemistry).settings;
   switch (address) {
     case 300:
-      return 3550;
+      return chem.fully_charged_mv;
     case 301:
-      return 2900;
+      return chem.fully_discharged_mv;
     case 303:
-      return 3400;
+      return chem.early_balancing_mv;
     case 304:
-      return 1000;
+      return chem.charge_finished_ma;
     case 305:
       return 400;
     case 306: {
@@ -146,7 +147,7 @@ std::uint16_t default_of(std::uint16_t address, const SettingsDefaults& d) {
     case 307:
       return static_cast<std::uint16_t>(std::clamp(d.cells, 4, 16));
     case 308:
-      return 15;
+      return chem.allowed_disbalance_mv;
     case 310:
       return 20;
     case 311:
@@ -158,17 +159,18 @@ std::uint16_t default_of(std::uint16_t address, const SettingsDefaults& d) {
     case 314:
       return 2;
     case 315:
-      return 3650;
+      return chem.over_voltage_mv;
     case 316:
-      return 2800;
+      return chem.under_voltage_mv;
     case 317:
-      return 200;
+      return chem.discharge_over_current_a;
     case 318:
-      return 150;
+      return chem.charge_over_current_a;
+    // 319 and 320 are int16: a negative value is stored in two's complement.
     case 319:
-      return 60;
+      return static_cast<std::uint16_t>(chem.over_heat_c);
     case 320:
-      return 0;
+      return static_cast<std::uint16_t>(chem.low_temp_charge_c);
     case 321:
       return 90;
     case 322:

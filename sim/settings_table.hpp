@@ -21,6 +21,7 @@
 #include <span>
 
 #include "core/tinybms/frame_bytes.hpp"
+#include "sim/chemistry.hpp"
 
 namespace tbgw::sim {
 
@@ -74,9 +75,12 @@ struct WriteRejection {
   enum class Reason { not_writable, reserved, out_of_range } reason = Reason::out_of_range;
 };
 
+// What the defaults depend on: the pack (306, 307) and the chemistry, whose typical settings
+// (chemistry.hpp) are the defaults of 300, 301, 303, 304, 308 and 315-320.
 struct SettingsDefaults {
   int cells = 16;
   double capacity_ah = 280.0;
+  Chemistry chemistry = Chemistry::lfp;
 };
 
 class SettingsTable {

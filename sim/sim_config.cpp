@@ -58,6 +58,10 @@ const std::vector<Field>& fields() {
 }  // namespace
 
 std::string validate_config(const SimConfig& config) {
+  // Only a value cast from outside the enum can fail here (the lookup falls back to lfp).
+  if (chemistry_profile(config.chemistry).chemistry != config.chemistry) {
+    return "chemistry is not one of " + std::string(kChemistryChoices);
+  }
   for (const Field& f : fields()) {
     const double v = f.get(config);
     if (!(v >= f.min && v <= f.max)) {
@@ -71,6 +75,7 @@ std::string validate_config(const SimConfig& config) {
 
 SimConfig sanitized(const SimConfig& config) {
   SimConfig out = config;
+  out.chemistry = chemistry_profile(config.chemistry).chemistry;  // unknown value -> lfp
   for (const Field& f : fields()) {
     const double v = f.get(out);
     f.set(out, std::isnan(v) ? f.min : std::clamp(v, f.min, f.max));

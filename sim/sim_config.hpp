@@ -1,15 +1,17 @@
 // SimConfig: every knob of the simulated TinyBMS and its battery, with units and defaults.
 //
 // The defaults describe a 16S 280 Ah LiFePO4 pack at 60 % SOC in a 25 degC room, behind a
-// TinyBMS s516 (high-power model, internal current sensor) on a 115200 baud link. Spreads are
-// 1-sigma values drawn from the seeded Rng. validate_config() names the first field out of
-// range; the Simulator clamps such values rather than fail.
+// TinyBMS s516 (high-power model, internal current sensor) on a 115200 baud link. `chemistry`
+// picks the OCV curve and the settings defaults (chemistry.hpp); everything else is the same
+// for every chemistry. Spreads are 1-sigma values drawn from the seeded Rng. validate_config()
+// names the first field out of range; the Simulator clamps such values rather than fail.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <string>
 
+#include "sim/chemistry.hpp"
 #include "sim/load_profile.hpp"
 
 namespace tbgw::sim {
@@ -23,6 +25,9 @@ enum class ReservedReads {
 
 struct SimConfig {
   // --- pack ---
+  // OCV curve and the settings defaults (chemistry.hpp); lfp keeps the original simulator.
+  Chemistry chemistry = Chemistry::lfp;
+
   int cells = 16;                      // series cells, 4-16 (also reg 307 and 53)
   std::uint64_t seed = 1;              // seeds the cell spreads and the link faults
   double capacity_ah = 280.0;          // nominal cell capacity, Ah (reg 306 default)

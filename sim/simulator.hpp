@@ -137,11 +137,12 @@ class Simulator {
 };
 
 // One JSON object (no trailing newline) describing `truth` at wall time `now`:
-//   {"t_ms":..,"model_ms":..,"lifetime_s":..,"cells":N,"cell_mv":[..],"min_cell_mv":..,
-//    "max_cell_mv":..,"pack_v":..,"current_a":..,"demand_a":..,"soc_pct":..,"true_soc_pct":..,
-//    "soh_pct":..,"time_left_s":..,"temps_c":[internal,ext1,ext2],"ambient_c":..,
-//    "status":..,"balancing_needed":..,"balancing_active":..,"charger":..,"asleep":..,
-//    "charge_allowed":..,"discharge_allowed":..,"protection":{"over_voltage":..,...}}
+//   {"t_ms":..,"model_ms":..,"lifetime_s":..,"chemistry":"lfp"|"nmc"|"lto","cells":N,
+//    "cell_mv":[..],"min_cell_mv":..,"max_cell_mv":..,"pack_v":..,"current_a":..,"demand_a":..,
+//    "soc_pct":..,"true_soc_pct":..,"soh_pct":..,"time_left_s":..,
+//    "temps_c":[internal,ext1,ext2],"ambient_c":..,"status":..,"balancing_needed":..,
+//    "balancing_active":..,"charger":..,"asleep":..,"charge_allowed":..,
+//    "discharge_allowed":..,"protection":{"over_voltage":..,...}}
 // cell_mv in pack order (cell 1 first) with 3 decimals; pack_v/current_a 6; soc_pct 7;
 // absent temperature sensors are null; balancing masks are per pack cell (bit 0 = cell 1).
 std::string truth_json_line(const TruthState& truth, Millis now);

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "sim/simulator.hpp"
@@ -36,6 +37,12 @@ class JsonWriter {
     out_.append(buf, r.ptr);
   }
   void boolean(bool b) { out_ += b ? "true" : "false"; }
+  // Only for fixed identifiers (no escaping: they never hold quotes or control characters).
+  void string(std::string_view s) {
+    out_ += '"';
+    out_ += s;
+    out_ += '"';
+  }
   void raw(const char* s) { out_ += s; }
   void open_object() {
     out_ += '{';
@@ -63,6 +70,8 @@ std::string truth_json_line(const TruthState& t, Millis now) {
   w.integer(t.model_ms);
   w.key("lifetime_s");
   w.integer(t.bms_lifetime_s);
+  w.key("chemistry");
+  w.string(chemistry_name(t.chemistry));
   w.key("cells");
   w.integer(t.cell_count);
   w.key("cell_mv");

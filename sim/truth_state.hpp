@@ -3,12 +3,14 @@
 // Everything a client could decode from the registers is here in engineering units, in pack
 // order (index 0 = the most negative cell, "cell 1"), before any register scaling, so a test
 // can compare decoded values against it within the register resolution. A few fields have no
-// register (true_soc_pct, demand_current_a, ambient_c) and exist to explain behaviour.
+// register (chemistry, true_soc_pct, demand_current_a, ambient_c) and exist to explain
+// behaviour.
 #pragma once
 
 #include <array>
 #include <cstdint>
 
+#include "sim/chemistry.hpp"
 #include "sim/protection.hpp"
 
 namespace tbgw::sim {
@@ -32,6 +34,7 @@ struct TruthState {
   std::int64_t model_ms = 0;         // model time since the simulator started
   std::uint32_t bms_lifetime_s = 0;  // reg 32-33
 
+  Chemistry chemistry = Chemistry::lfp;     // no register: the simulator's --chemistry
   int cell_count = 0;                       // N (physical cells, reg 53)
   std::array<double, kMaxCells> cell_mv{};  // pack order; entries >= N are 0
   double min_cell_mv = 0.0;                 // reg 40

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "platform/linux/clock.hpp"
+#include "sim/chemistry.hpp"
 #include "sim/host/simulator_host.hpp"
 #include "sim/scenario_parser.hpp"
 
@@ -67,6 +68,7 @@ class CommandReader {
 int main(int argc, char** argv) {
   tbgw::sim::SimConfig config;
   std::string port;
+  std::string chemistry = "lfp";
   std::string scenario_file;
   std::string truth_file;
   double current_a = 0.0;
@@ -80,9 +82,15 @@ int main(int argc, char** argv) {
   cli.add_option("--port", port, "serve a real serial device instead of a new pseudo-terminal");
   cli.add_option("--baud", config.baud, "bytes are paced at this rate (bit/s)")
       ->check(CLI::Range(1200, 1000000));
+  cli.add_option("--chemistry", chemistry,
+                 "cell chemistry: OCV curve and settings defaults (lfp LiFePO4, nmc Li-ion, lto "
+                 "lithium titanate)")
+      ->check(CLI::Validator(
+          [](const std::string& name) { return tbgw::sim::unknown_chemistry_message(name); },
+          "lfp|nmc|lto", "chemistry"));
   cli.add_option("--cells", config.cells, "series cells")->check(CLI::Range(4, 16));
   cli.add_option("--seed", config.seed, "random seed (cell spreads, faults)");
-  cli.add_option("--capacity-ah", config.capacity_ah, "cell capacity in Ah")
+  cli.add_option("--capacity-ah,--capacity", config.capacity_ah, "cell capacity in Ah")
       ->check(CLI::Range(1.0, 2000.0));
   cli.add_option("--soc", config.initial_soc_pct, "initial SOC in %")
       ->check(CLI::Range(0.0, 100.0));
@@ -109,6 +117,8 @@ int main(int argc, char** argv) {
                  "'corrupt 0.001', 'late 300', 'silent on', 'cell-drift 7 5', 'hot-sensor 1 70')");
   cli.add_option("--truth", truth_file, "append one JSON line per model step with the true state");
   CLI11_PARSE(cli, argc, argv);
+  // The validator above accepted the name, so the lookup cannot fail.
+  config.chemistry = tbgw::sim::chemistry_from_name(chemistry).value_or(tbgw::sim::Chemistry::lfp);
 
   if (!scenario_file.empty()) {
     std::ifstream in(scenario_file);
@@ -120,7 +130,7 @@ int main(int argc, char** argv) {
     }
     config.load = tbgw::sim::LoadProfile::from_scenario(std::move(*parsed.scenario));
   } else if (solar_day) {
-    config.load = tbgw::sim::LoadProfile::solar_day();
+    config.load = tbgw::sim::LoadProfile::solar_day(tbgw::sim::solar_day_for(config.chemistry));
   } else if (power_w != 0.0) {
     config.load = tbgw::sim::LoadProfile::constant_power(power_w);
   } else {
