@@ -44,6 +44,13 @@ int run_encode_command(const Options& /*options*/) {
   }
   std::printf("# tinybms-gw encode: %u cells, settled after %d s of this state\n",
               input.snapshot.cell_count, kSettleSeconds);
+  const control::ChargeProfile& profile = pipeline.controller().profile();
+  std::printf("# %s\n", profile.describe().data());
+  if (profile.valid) std::printf("# %s\n", profile.temperature_text().data());
+  for (std::size_t i = 0; i < profile.clamp_count; ++i) {
+    std::printf("# charge setting clamped: %s\n",
+                control::ChargeProfile::describe(profile.clamps[i]).data());
+  }
   std::printf("# CVL: %s\n# CCL: %s\n# DCL: %s\n# phase: %s\n", out.decision.cvl_reason.data(),
               out.decision.ccl_reason.data(), out.decision.dcl_reason.data(),
               out.decision.phase_reason.data());

@@ -61,6 +61,15 @@ void Gateway::Impl::wire() {
        "settings");
   must(ch.decision.subscribe([this](const msg::ChargeDecision& d) { decision_log.on_decision(d); }),
        "decision log");
+  must(ch.profile.subscribe([](const control::ChargeProfile& p) {
+    spdlog::info("{}", control::reason_text(p.describe()));
+    if (p.board_margin_c > 0.0F) spdlog::warn("{}", control::reason_text(p.temperature_text()));
+    for (std::size_t i = 0; i < p.clamp_count; ++i) {
+      spdlog::warn("charge setting clamped: {}",
+                   control::reason_text(control::ChargeProfile::describe(p.clamps[i])));
+    }
+  }),
+       "profile log");
   // The alert engine's edges go on the bus; the log (and later MQTT, the UI) subscribe.
   pipeline.alerts().set_listener(alerts::AlertEngine::Listener(
       [this](const msg::AlertChanged& a) { (void)ch.alert_changed.publish(a); }));
@@ -117,6 +126,11 @@ void Gateway::Impl::on_snapshot(const msg::BatterySnapshot& s) {
   const auto out = pipeline.on_snapshot(s, settings ? *settings : tinybms::BmsSettings{},
                                         l ? l->status : msg::LinkStatus::up, energy, s.stamp_ms);
   (void)ch.alarms.publish(out.alarms);
+  const control::ChargeProfile& profile = pipeline.controller().profile();
+  if (const auto* in_force = ch.profile.latest();
+      profile.valid && (in_force == nullptr || !in_force->same_values(profile))) {
+    (void)ch.profile.publish(profile);
+  }
   publish_decision(out.decision);
   if (out.encode_failed) {
     spdlog::error("CAN encoder refused the decision ({}): nothing sent",
@@ -160,22 +174,36 @@ void Gateway::Impl::on_tick() {
   const msg::ChargeDecision d = pipeline.tick(now);
   const msg::ChargeDecision* last = ch.decision.latest();
   if (last == nullptr) return;  // nothing decided yet: nothing to withdraw
-  if (!d.valid && can->transmitting()) {
-    can->invalidate();
-    publish_decision(d);
-  } else if (d.valid && (!last->valid || d.ccl_a != last->ccl_a || d.cvl_v != last->cvl_v)) {
+  if (!d.valid) {
+    holding = false;
+    if (can->transmitting()) {
+      can->invalidate();
+      publish_decision(d);
+    }
+    return;
+  }
+  const bool held = pipeline.controller().is_stale(now);
+  if (held != holding || !last->valid || d.ccl_a != last->ccl_a || d.cvl_v != last->cvl_v) {
     // hold_safe: the policy changed the decision between snapshots; re-encode with the last
-    // good snapshot so the bus carries it.
+    // good snapshot so the bus carries it, and with 0x35A saying the data is not live (offline,
+    // BMS-internal warning) rather than the last snapshot's "all fine".
+    holding = held;
     publish_decision(d);
     if (const auto* s = ch.snapshot.latest()) {
       const auto* st = ch.settings.latest();
       const auto* a = ch.alarms.latest();
       const auto* e = ch.energy.latest();
       victron::FrameSet frames;
-      if (st && a &&
-          pipeline.encode(*s, d, *a, *st, {e ? e->wh_charged : 0.0, e ? e->wh_discharged : 0.0},
-                          frames)) {
-        (void)can->update(frames.view());
+      if (st && a) {
+        const msg::BatteryAlarms alarms = held ? victron::with_link_lost(*a) : *a;
+        if (held) (void)ch.alarms.publish(alarms);
+        if (pipeline.encode(*s, d, alarms, *st,
+                            {e ? e->wh_charged : 0.0, e ? e->wh_discharged : 0.0}, frames)) {
+          if (auto r = can->update(frames.view()); !r.ok()) {
+            spdlog::error("CAN output refused the held frame set: {}",
+                          platform::CanOutput::to_string(r.error()));
+          }
+        }
       }
     }
   }

@@ -25,6 +25,8 @@
 #include "core/config/config_diff.hpp"
 #include "core/config/config_schema.hpp"
 #include "core/config/to_poller_config.hpp"
+#include "core/control/charge_profile.hpp"
+#include "core/control/decision_guard.hpp"
 #include "core/energy/energy_counter.hpp"
 #include "core/energy/energy_periods.hpp"
 #include "core/history/alert_record.hpp"
@@ -53,10 +55,9 @@ inline bool snapshot_is_valid(const msg::BatterySnapshot& s) {
 }
 
 inline bool decision_is_valid(const msg::ChargeDecision& d) {
-  // Never a valid limit of 0 V, never a negative current (DESIGN rule 5).
-  return !d.valid || (d.cvl_v > 0.0F && d.dvl_v > 0.0F && d.ccl_a >= 0.0F && d.dcl_a >= 0.0F &&
-                      std::isfinite(d.cvl_v) && std::isfinite(d.ccl_a) && std::isfinite(d.dcl_a) &&
-                      std::isfinite(d.dvl_v));
+  // The decision's invariants (core/control/decision_guard.hpp): never a 0 V limit or a negative
+  // current, CCL 0 only with CVL at the pack voltage, nothing above the BMS's own cutoffs.
+  return control::check_decision(d) == control::DecisionFault::none;
 }
 
 // The channel table: every message of the gateway, its kind, validator and capacity.
@@ -66,6 +67,8 @@ struct Channels {
   bus::StateChannel<tinybms::BmsSettings, 4> settings{"bms_settings"};
   bus::StateChannel<tinybms::VersionInfo, 4> version{"bms_version"};
   bus::StateChannel<msg::ChargeDecision, 8> decision{"charge_decision", &decision_is_valid};
+  // The charge profile in force (published when it changes: a settings read, a config change).
+  bus::StateChannel<control::ChargeProfile, 4> profile{"charge_profile"};
   bus::StateChannel<msg::BatteryAlarms, 8> alarms{"battery_alarms"};
   bus::StateChannel<msg::EnergyCounters, 4> energy{"energy_counters", &msg::is_valid};
   bus::EventChannel<msg::ConfigChanged, 8> config_changed{"config_changed", &msg::is_valid};
@@ -152,6 +155,7 @@ struct Gateway::Impl {
   long snapshots = 0;
   Millis last_summary_ms = 0;
   bool stopped = false;
+  bool holding = false;  // the stale policy holds limits without fresh data (hold_safe)
 
   // Processing latency of each snapshot, from the poller's event (delivered while the last
   // reply byte is being handled) to the new frame set handed to the CAN output, in µs. A fixed

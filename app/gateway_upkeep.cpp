@@ -102,7 +102,14 @@ void Gateway::Impl::tick_alerts() {
   health.storage_ok = (history_health == platform::HistoryHealth::ok ||
                        history_health == platform::HistoryHealth::closed) &&
                       !energy_save_failed;
-  pipeline.alerts().tick(link_state, health, platform::now_ms());
+  const Millis now = platform::now_ms();
+  pipeline.alerts().tick(link_state, health, now);
+  if (const auto* profile = ch.profile.latest(); profile && profile->clamp_count > 0) {
+    const control::ProfileClamp& c = profile->clamps[0];
+    pipeline.alerts().on_charge_setting(c.field, c.configured_mv, c.used_mv, now);
+  } else {
+    pipeline.alerts().on_charge_setting({}, 0.0F, 0.0F, now);
+  }
 }
 
 void Gateway::Impl::check_history() {

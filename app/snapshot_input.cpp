@@ -133,6 +133,9 @@ bool parse_battery_input(const std::string& json_text, BatteryInput& out, std::s
     tinybms::BmsSettings& b = out.settings;
     ok = read_number(st, "series_cells", b.series_cells, error, 4, 16) &&
          read_number(st, "fully_charged_cell_mv", b.fully_charged_cell_mv, error, 1200, 4500) &&
+         read_number(st, "fully_discharged_cell_mv", b.fully_discharged_cell_mv, error, 1000,
+                     3500) &&
+         read_number(st, "early_balancing_cell_mv", b.early_balancing_cell_mv, error, 1000, 4500) &&
          read_number(st, "over_voltage_cutoff_cell_mv", b.over_voltage_cutoff_cell_mv, error, 1200,
                      4500) &&
          read_number(st, "under_voltage_cutoff_cell_mv", b.under_voltage_cutoff_cell_mv, error, 800,

@@ -41,6 +41,10 @@ struct Rig {
     decision.ccl_a = 100.0F;
     decision.dcl_a = 150.0F;
     decision.dvl_v = 46.4F;
+    decision.pack_v = 53.0F;  // the bounds every valid decision carries (decision_guard.hpp)
+    decision.cvl_ceiling_v = 58.4F;
+    decision.ccl_ceiling_a = 150.0F;
+    decision.dcl_ceiling_a = 200.0F;
     in.decision = &decision;
     in.energy = &energy;
     in.link = msg::LinkStatus::up;

@@ -125,6 +125,7 @@ void route_config_schema(ApiRouter::Impl& impl, const ApiRequest& request, Reply
                 {"default", k.secret ? json("") : value_json(k.default_value)},
                 {"apply", config::to_string(k.apply)},
                 {"secret", k.secret},
+                {"from_bms", k.zero_is_auto},
                 {"description", k.description},
                 {"allowed_text", platform::allowed_values(k)}};
     if (k.type == config::ConfigType::integer || k.type == config::ConfigType::real) {

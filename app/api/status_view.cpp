@@ -83,6 +83,37 @@ json active_alert_json(const alerts::Alert& a) {
           {"acknowledged", a.acknowledged}};
 }
 
+// The charge profile in force (core/control/charge_profile.hpp): what the decision follows.
+json profile_json(const control::ChargeProfile* p) {
+  if (p == nullptr || !p->valid) return nullptr;
+  const control::ChargeParams& e = p->effective;
+  json clamps = json::array();
+  for (std::size_t i = 0; i < p->clamp_count; ++i) {
+    const auto& c = p->clamps[i];
+    clamps.push_back({{"field", c.field},
+                      {"configured_mv", c.configured_mv},
+                      {"used_mv", c.used_mv},
+                      {"low_mv", c.low_mv},
+                      {"high_mv", c.high_mv},
+                      {"text", control::reason_text(control::ChargeProfile::describe(c))}});
+  }
+  return {
+      {"chemistry", control::key(p->chemistry)},
+      {"chemistry_name", control::to_string(p->chemistry)},
+      {"series_cells", p->series_cells},
+      {"fully_charged_cell_mv", p->fully_charged_cell_mv},
+      {"absorption_cell_mv", e.absorption_cell_mv},
+      {"float_cell_mv", e.float_cell_mv},
+      {"max_cell_target_mv", e.max_cell_target_mv},
+      {"cvl_floor_cell_mv", e.cvl_floor_cell_mv},
+      {"rebulk_min_cell_mv", e.rebulk_min_cell_mv},
+      {"dvl_cell_mv", e.dvl_cell_mv},
+      {"board_temp_margin_c", p->board_margin_c > 0.0F ? json(p->board_margin_c) : json(nullptr)},
+      {"text", control::reason_text(p->describe())},
+      {"temperature_text", control::reason_text(p->temperature_text())},
+      {"clamps", clamps}};
+}
+
 }  // namespace
 
 json active_alerts_json(const alerts::AlertEngine& engine) {
@@ -160,6 +191,7 @@ std::string render_status(ApiRouter::Impl& impl) {
   }
   const msg::ChargeDecision* d = ch.decision.latest();
   doc["limits"] = d != nullptr ? limits_json(*d) : json(nullptr);
+  doc["charge_profile"] = profile_json(ch.profile.latest());
   if (const msg::LinkState* l = ch.link.latest()) {
     doc["link"] = {{"status", msg::to_string(l->status)},
                    {"reason", msg::to_string(l->reason)},

@@ -351,8 +351,17 @@ class MqttFace final : public Face {
     venus_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopped_) return;
       if (!live_.venus_topic.empty() && client_ && client_->connected()) {
-        const auto payload = venus_json(view(), platform::now_ms(), live_.stale_ms);
-        if (!payload.empty()) client_->publish(live_.venus_topic, payload, 0, false);
+        const GatewayView v = view();
+        const auto payload = venus_json(v, platform::now_ms(), live_.stale_ms);
+        if (!payload.empty()) {
+          client_->publish(live_.venus_topic, payload, 0, false);
+          venus_last_ = *v.decision;
+        } else if (venus_last_.valid) {
+          // Going silent: one last document with the limits at 0 and CVL held at the pack.
+          const auto last = venus_stale_json(v, venus_last_);
+          if (!last.empty()) client_->publish(live_.venus_topic, last, 0, false);
+          venus_last_ = {};
+        }
       }
       arm_venus();
     });
@@ -374,6 +383,7 @@ class MqttFace final : public Face {
   std::set<std::string> retained_topics_;
   std::uint64_t commands_ = 0;
   std::uint64_t commands_refused_ = 0;
+  msg::ChargeDecision venus_last_{};  // the limits of the last Venus document (invalid: none)
   bool stopped_ = false;
 };
 

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/control/decision_guard.hpp"
+
 namespace tbgw::app::mqtt {
 
 namespace {
@@ -36,14 +38,10 @@ std::string cell_id(std::size_t index) {
   return id;
 }
 
-}  // namespace
-
-std::string venus_json(const GatewayView& v, Millis now_ms, Millis stale_ms) {
-  if (!v.snapshot || !v.decision || !v.decision->valid) return {};
-  if (v.link.status != msg::LinkStatus::up) return {};
-  if (now_ms - v.snapshot->stamp_ms > stale_ms) return {};
+// The document for the snapshot in `v` and the limits `d`; `stale` marks the last one before
+// silence (BmsCable 2, nothing allowed).
+std::string document(const GatewayView& v, const msg::ChargeDecision& d, bool stale) {
   const auto& s = *v.snapshot;
-  const auto& d = *v.decision;
   using nlohmann::json;
   json j;
   const double power_w = double{s.pack_voltage_v} * double{s.pack_current_a};
@@ -90,6 +88,7 @@ std::string venus_json(const GatewayView& v, Millis now_ms, Millis stale_ms) {
   alarms["LowSoc"] = soc_low.active ? static_cast<int>(soc_low.severity) : 0;
   const auto& cell_low = v.alerts[static_cast<std::size_t>(msg::AlertId::cell_low)];
   alarms["LowCellVoltage"] = cell_low.active ? static_cast<int>(cell_low.severity) : 0;
+  alarms["BmsCable"] = stale ? 2 : 0;
   j["Alarms"] = alarms;
 
   j["Info"] = {{"MaxChargeVoltage", round_to(d.cvl_v, 2)},
@@ -144,6 +143,27 @@ std::string venus_json(const GatewayView& v, Millis now_ms, Millis stale_ms) {
              {"AllowToDischarge", d.dcl_a > 0.0F ? 1 : 0},
              {"AllowToBalance", 1}};
   return j.dump();
+}
+
+}  // namespace
+
+std::string venus_json(const GatewayView& v, Millis now_ms, Millis stale_ms) {
+  if (!v.snapshot || !v.decision || !v.decision->valid) return {};
+  if (v.link.status != msg::LinkStatus::up) return {};
+  if (now_ms - v.snapshot->stamp_ms > stale_ms) return {};
+  return document(v, *v.decision, false);
+}
+
+std::string venus_stale_json(const GatewayView& v, const msg::ChargeDecision& last_valid) {
+  if (!v.snapshot || !last_valid.valid) return {};
+  msg::ChargeDecision d = last_valid;
+  d.ccl_a = 0.0F;
+  d.dcl_a = 0.0F;
+  d.phase = msg::ChargePhase::blocked;
+  // The decision's own rules (CCL 0: CVL at or below the pack voltage), as on CAN and D-Bus.
+  control::enforce_invariants(d);
+  if (!d.valid) return {};
+  return document(v, d, true);
 }
 
 }  // namespace tbgw::app::mqtt

@@ -76,7 +76,7 @@ msg::BatteryAlarms AlertEngine::on_snapshot(const msg::BatterySnapshot& snapshot
                                             const tinybms::BmsSettings* settings,
                                             msg::LinkStatus link, Millis now_ms) {
   last_alarms_ = evaluator_.evaluate(snapshot, settings, link, now_ms);
-  const MessageContext ctx{&snapshot, link, msg::LinkLossReason::none};
+  const MessageContext ctx{&snapshot, link, msg::LinkLossReason::none, {}};
   const auto& status = evaluator_.rule_status();
   for (std::size_t i = 0; i < status.size(); ++i) {
     const victron::AlarmRuleStatus& r = status[i];
@@ -108,7 +108,7 @@ void AlertEngine::judge_soc(const msg::BatterySnapshot& snapshot, const MessageC
 
 void AlertEngine::tick(const msg::LinkState& link, const GatewayHealth& health, Millis now_ms) {
   const AlertThresholds& t = thresholds_;
-  const MessageContext ctx{nullptr, link.status, link.reason};
+  const MessageContext ctx{nullptr, link.status, link.reason, {}};
   // A link still connecting is judged only after the start-up grace.
   const Millis link_grace = link.status == msg::LinkStatus::connecting ? t.connect_grace_ms : 0;
   judge_duration(Id::bms_link_lost, link_, link.status != msg::LinkStatus::up, link_grace,
@@ -119,6 +119,16 @@ void AlertEngine::tick(const msg::LinkState& link, const GatewayHealth& health, 
                  t.gx_missing_alarm_ms, ctx, now_ms);
   judge_duration(Id::storage, storage_, !health.storage_ok, 0, t.storage_warning_ms,
                  t.storage_alarm_ms, ctx, now_ms);
+}
+
+void AlertEngine::on_charge_setting(std::string_view field, float configured_mv, float used_mv,
+                                    Millis now_ms) {
+  const MessageContext ctx{nullptr, msg::LinkStatus::up, msg::LinkLossReason::none, field};
+  if (field.empty()) {
+    apply(Id::charge_setting, {}, ctx, now_ms);
+  } else {
+    apply(Id::charge_setting, {Level::warning, configured_mv, used_mv, used_mv}, ctx, now_ms);
+  }
 }
 
 void AlertEngine::judge_duration(Id id, Duration& d, bool bad, Millis grace_ms, Millis warning_ms,

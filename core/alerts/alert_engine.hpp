@@ -9,6 +9,8 @@
 // - Gateway rules (BMS link lost, CAN bus down, no GX seen, storage trouble) are judged by
 //   tick(), every loop cycle: their value is how long the bad state has lasted (seconds), their
 //   thresholds are durations (AlertThresholds), so each has a minimum duration by construction.
+//   charge_setting is a warning while the charge profile clamps an owner's value to the BMS's
+//   envelope (on_charge_setting; value = configured mV, threshold = the mV used).
 // - One slot per rule (msg::AlertId). A slot becomes active when its filtered level leaves ok
 //   (edge `raised`: raised_ms = now, acknowledged = false), changes severity while active (edge
 //   `changed`; an escalation to alarm clears the acknowledgement: what was acknowledged was a
@@ -85,6 +87,8 @@ class AlertEngine {
 
   // Every loop cycle: the gateway rules.
   void tick(const msg::LinkState& link, const GatewayHealth& health, Millis now_ms);
+  // The charge profile clamped `field` (empty: nothing clamped) from `configured_mv` to `used_mv`.
+  void on_charge_setting(std::string_view field, float configured_mv, float used_mv, Millis now_ms);
 
   // False when the alert is not active or already acknowledged.
   bool acknowledge(msg::AlertId id, Millis now_ms);

@@ -131,6 +131,10 @@ void write_message(msg::AlertChanged::Message& out, msg::AlertId id, float value
     case Id::storage:
       w.text("storage failing for ").duration(ms(value)).text(": history not saved");
       break;
+    case Id::charge_setting:
+      w.text(ctx.setting).text(" ").number(value, 0).text(" mV is outside the BMS envelope: ");
+      w.number(threshold, 0).text(" mV used");
+      break;
     case Id::bms_event:
     case Id::count:
       w.text(msg::key(id));

@@ -21,6 +21,7 @@ struct MessageContext {
   const msg::BatterySnapshot* snapshot = nullptr;  // battery rules: the evaluated snapshot
   msg::LinkStatus link = msg::LinkStatus::up;
   msg::LinkLossReason loss_reason = msg::LinkLossReason::none;
+  std::string_view setting;  // charge_setting: the clamped field ("absorption_cell_mv")
 };
 
 void write_message(msg::AlertChanged::Message& out, msg::AlertId id, float value, float threshold,

@@ -103,6 +103,13 @@ constexpr ConfigKey integer(std::string_view key, std::string_view unit, std::in
   return k;
 }
 
+// An integer per-cell voltage whose 0 means "from the BMS" (core/control/charge_profile.hpp):
+// 0 passes the range check and takes part in no cross rule.
+constexpr ConfigKey from_bms(ConfigKey k) {
+  k.zero_is_auto = true;
+  return k;
+}
+
 // An integer that may take only the listed values (e.g. standard baud rates).
 template <auto Member>
 constexpr ConfigKey integer_of(std::string_view key, std::string_view unit,

@@ -63,7 +63,8 @@ struct ConfigKey {
   TextRule text_rule = TextRule::text;      // string
   ConfigValue default_value;
   Apply apply = Apply::live;
-  bool secret = false;           // a credential: saved in the file, never logged, masked by the API
+  bool secret = false;        // a credential: saved in the file, never logged, masked by the API
+  bool zero_is_auto = false;  // integer: 0 means "from the BMS" (the charge profile), not a value
   std::string_view description;  // one line, for the docs and the web form
   ConfigValue (*get)(const GatewayConfig&) = nullptr;
   // Precondition: `value` passed check_value() for this row (it is then of the row's type).

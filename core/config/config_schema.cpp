@@ -29,6 +29,7 @@ namespace {
 
 using detail::boolean;
 using detail::enumeration;
+using detail::from_bms;
 using detail::integer;
 using detail::integer_of;
 using detail::real;
@@ -147,13 +148,14 @@ constexpr std::array kSchema{
     // charge: the charge-control engine (core/control/charge_params.hpp). Per-cell voltages:
     // the engine multiplies by the series cell count the BMS reports. Ranges are those of
     // ChargeParams::validate(); the ordering rules are cross rules (config_validate.cpp).
-    integer<&C::charge_absorption_cell_mv>("charge.absorption_cell_mv", "mV", 2'000, 4'500,
-                                           whole(kCharge.absorption_cell_mv), live,
-                                           "CVL per cell in bulk and absorption (LiFePO4 3450: "
-                                           "55.2 V for 16S)"),
-    integer<&C::charge_float_cell_mv>("charge.float_cell_mv", "mV", 2'000, 4'500,
-                                      whole(kCharge.float_cell_mv), live,
-                                      "CVL per cell in float (3375: 54.0 V for 16S)"),
+    from_bms(integer<&C::charge_absorption_cell_mv>(
+        "charge.absorption_cell_mv", "mV", 1'000, 4'500, whole(kCharge.absorption_cell_mv), live,
+        "CVL per cell in bulk and absorption; 0 = from the BMS (fully charged - 50 mV, LiFePO4 "
+        "at most 3450: 55.2 V for 16S)")),
+    from_bms(integer<&C::charge_float_cell_mv>(
+        "charge.float_cell_mv", "mV", 1'000, 4'500, whole(kCharge.float_cell_mv), live,
+        "CVL per cell in float; 0 = from the BMS (absorption - 75 mV LiFePO4, - 100 Li-ion, "
+        "- 50 LTO)")),
     integer<&C::charge_absorption_max_ms>("charge.absorption_max_ms", "ms", kMinuteMs,
                                           12 * 60 * kMinuteMs, kCharge.absorption_max_ms, live,
                                           "absorption ends after this long at the latest, so "
@@ -165,21 +167,22 @@ constexpr std::array kSchema{
     integer<&C::charge_rebulk_soc_pct>("charge.rebulk_soc_pct", "%", 0, 99,
                                        whole(kCharge.rebulk_soc_pct), live,
                                        "float goes back to bulk below this SOC (for 60 s)"),
-    integer<&C::charge_rebulk_min_cell_mv>("charge.rebulk_min_cell_mv", "mV", 1'500, 4'500,
-                                           whole(kCharge.rebulk_min_cell_mv), live,
-                                           "float goes back to bulk when the lowest cell is below "
-                                           "this (for 60 s): catches a drifted SOC"),
-    integer<&C::charge_max_cell_target_mv>("charge.max_cell_target_mv", "mV", 2'000, 4'500,
-                                           whole(kCharge.max_cell_target_mv), live,
-                                           "the CVL loop keeps the highest cell at or below this"),
+    from_bms(integer<&C::charge_rebulk_min_cell_mv>(
+        "charge.rebulk_min_cell_mv", "mV", 1'000, 4'500, whole(kCharge.rebulk_min_cell_mv), live,
+        "float goes back to bulk when the lowest cell is below this (for 60 s): catches a "
+        "drifted SOC; 0 = from the BMS (LiFePO4 3200)")),
+    from_bms(integer<&C::charge_max_cell_target_mv>(
+        "charge.max_cell_target_mv", "mV", 1'000, 4'500, whole(kCharge.max_cell_target_mv), live,
+        "the CVL loop keeps the highest cell at or below this; 0 = from the BMS (absorption + "
+        "50 mV)")),
     integer<&C::charge_ovp_margin_mv>("charge.ovp_margin_mv", "mV", 20, 500,
                                       whole(kCharge.ovp_margin_mv), live,
                                       "the cell target and CVL stay this far below the BMS "
                                       "over-voltage cutoff (reg 315)"),
-    integer<&C::charge_cvl_floor_cell_mv>("charge.cvl_floor_cell_mv", "mV", 1'500, 4'500,
-                                          whole(kCharge.cvl_floor_cell_mv), live,
-                                          "the CVL loop never asks for less per cell, so the GX "
-                                          "never discharges the pack to reach CVL"),
+    from_bms(integer<&C::charge_cvl_floor_cell_mv>(
+        "charge.cvl_floor_cell_mv", "mV", 1'000, 4'500, whole(kCharge.cvl_floor_cell_mv), live,
+        "the CVL loop never asks for less per cell, so the GX never discharges the pack to "
+        "reach CVL; 0 = from the BMS (LiFePO4 3300, Li-ion 3700, LTO 2300)")),
     real<&C::charge_cvl_rise_cell_mv_per_min>("charge.cvl_rise_cell_mv_per_min", "mV/min", 0.1,
                                               100.0, decimal(kCharge.cvl_rise_cell_mv_per_min),
                                               live, "CVL rises at most this fast, per cell"),
@@ -217,10 +220,17 @@ constexpr std::array kSchema{
                                              whole(kCharge.discharge_min_temp_c), live,
                                              "DCL 0 below this cell temperature (the cells' "
                                              "discharge rating)"),
-    integer<&C::charge_dvl_cell_mv>("charge.dvl_cell_mv", "mV", 1'000, 4'000,
-                                    whole(kCharge.dvl_cell_mv), live,
-                                    "discharge voltage limit per cell (2900: 46.4 V for 16S); at "
-                                    "least 50 mV above the BMS under-voltage cutoff"),
+    from_bms(integer<&C::charge_dvl_cell_mv>(
+        "charge.dvl_cell_mv", "mV", 1'000, 4'000, whole(kCharge.dvl_cell_mv), live,
+        "discharge voltage limit per cell, at least 50 mV above the BMS under-voltage cutoff; 0 "
+        "= from the BMS (LiFePO4 2900: 46.4 V for 16S)")),
+    enumeration<&C::charge_cell_temp_source>(
+        "charge.cell_temp_source", CellTempSource::automatic, live,
+        "which sensors stand for the cells: auto (external sensors, else the BMS board sensor "
+        "minus the margin), external (none fitted blocks charging), board"),
+    integer<&C::charge_board_temp_margin_c>(
+        "charge.board_temp_margin_c", "degC", 5, 30, whole(kCharge.board_temp_margin_c), live,
+        "the BMS board sensor (warmed by its FETs) stands for the cells this much colder"),
 
     // alert: the 0x35A warning and alarm thresholds (core/victron/alarm_evaluator.hpp). Margins
     // lie inside the BMS's own cutoffs; a warning comes before its alarm (cross rules).

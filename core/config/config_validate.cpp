@@ -41,6 +41,7 @@ Result<ConfigValue, ConfigError> check_number(const ConfigKey& def, double numbe
 Result<ConfigValue, ConfigError> check_integer(const ConfigKey& def, const ConfigValue& value) {
   const auto* i = std::get_if<std::int64_t>(&value);
   if (i == nullptr) return Err(wrong_type(def, value));
+  if (def.zero_is_auto && *i == 0) return value;
   if (def.allowed.empty()) return check_number(def, static_cast<double>(*i), value);
   for (const std::int64_t a : def.allowed) {
     if (a == *i) return value;
@@ -149,6 +150,8 @@ void push_cross_errors(const GatewayConfig& config, ConfigErrors& errors) {
     if (a == nullptr || b == nullptr) continue;  // tests break every rule, so both exist
     const double va = number_of(*a, config);
     const double vb = number_of(*b, config);
+    // "From the BMS" on either side: the charge profile keeps that order itself.
+    if ((a->zero_is_auto && va == 0.0) || (b->zero_is_auto && vb == 0.0)) continue;
     if (holds(rule.relation, va, vb)) continue;
     ConfigError e = error_for(*a, ConfigErrorKind::inconsistent);
     e.value = va;

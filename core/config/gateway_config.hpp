@@ -37,6 +37,13 @@ constexpr std::span<const std::string_view> enum_names(StalePolicy) {
   return kStalePolicyNames;
 }
 
+// Which sensors stand for the cells' temperature (control::CellTempSource).
+enum class CellTempSource : std::uint8_t { automatic = 0, external = 1, board = 2 };
+inline constexpr std::array<std::string_view, 3> kCellTempSourceNames{"auto", "external", "board"};
+constexpr std::span<const std::string_view> enum_names(CellTempSource) {
+  return kCellTempSourceNames;
+}
+
 // spdlog's level names, in its order.
 enum class LogLevel : std::uint8_t { trace, debug, info, warn, error, critical, off };
 inline constexpr std::array<std::string_view, 7> kLogLevelNames{"trace", "debug",    "info", "warn",
@@ -109,6 +116,8 @@ struct GatewayConfig {
   std::int32_t charge_hot_charge_margin_c{};
   std::int32_t charge_discharge_min_temp_c{};
   std::int32_t charge_dvl_cell_mv{};
+  CellTempSource charge_cell_temp_source{};
+  std::int32_t charge_board_temp_margin_c{};
 
   // alert: the 0x35A warning/alarm thresholds (victron::AlarmThresholds, to_charge_params.hpp).
   std::int32_t alert_cell_high_warning_margin_mv{};

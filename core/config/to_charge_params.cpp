@@ -38,6 +38,8 @@ control::ChargeParams to_charge_params(const GatewayConfig& c) {
   p.hot_charge_margin_c = f(c.charge_hot_charge_margin_c);
   p.discharge_min_temp_c = f(c.charge_discharge_min_temp_c);
   p.dvl_cell_mv = f(c.charge_dvl_cell_mv);
+  p.cell_temp_source = static_cast<control::CellTempSource>(c.charge_cell_temp_source);
+  p.board_temp_margin_c = f(c.charge_board_temp_margin_c);
   p.stale_policy = to_control(c.stale_policy);
   p.stale_timeout_ms = c.stale_timeout_ms;
   p.hold_max_ms = c.stale_hold_max_ms;

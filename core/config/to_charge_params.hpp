@@ -27,6 +27,11 @@ constexpr StalePolicy from_control(control::StalePolicy p) {
                                               : StalePolicy::stop_transmitting;
 }
 
+static_assert(static_cast<int>(CellTempSource::board) ==
+              static_cast<int>(control::CellTempSource::board));
+static_assert(static_cast<int>(CellTempSource::external) ==
+              static_cast<int>(control::CellTempSource::external));
+
 // ChargeParams{} with every charge.* key, stale.policy, stale.timeout_ms and stale.hold_max_ms
 // applied.
 control::ChargeParams to_charge_params(const GatewayConfig& config);

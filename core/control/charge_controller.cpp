@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/control/decision_guard.hpp"
 #include "core/control/reason_writer.hpp"
 
 namespace tbgw::control {
@@ -56,7 +57,9 @@ msg::ChargeDecision ChargeController::update(const msg::BatterySnapshot& snapsho
     return tick(now);
   }
   const PackFacts& f = *facts;
-  const ChargeParams& p = params_;
+  profile_ = derive_profile(settings, params_);
+  profile_.board_margin_c = f.board_margin_c;
+  const ChargeParams& p = profile_.effective;
   if (!have_data_ || stale(now)) current_.restart_ramps(now);
   if (!phases_.started()) phases_.start(f, now);
 
@@ -71,6 +74,10 @@ msg::ChargeDecision ChargeController::update(const msg::BatterySnapshot& snapsho
 
   d.stamp_ms = now;
   d.valid = true;
+  d.pack_v = f.pack_v;
+  d.cvl_ceiling_v = f.pack(f.ovp_cell_mv);
+  d.ccl_ceiling_a = f.charge_oc_a;
+  d.dcl_ceiling_a = f.discharge_oc_a;
   if (blocked) {
     d.phase = msg::ChargePhase::blocked;
     ReasonWriter(d.phase_reason).text("charging blocked: ").text(reason_text(block_reason));
@@ -78,6 +85,7 @@ msg::ChargeDecision ChargeController::update(const msg::BatterySnapshot& snapsho
     d.phase = phases_.phase();
     phases_.describe(f, p, now, d.phase_reason);
   }
+  enforce_invariants(d);
 
   have_data_ = true;
   link_lost_ = false;
@@ -108,6 +116,7 @@ msg::ChargeDecision ChargeController::tick(Millis now) const {
 
 msg::ChargeDecision ChargeController::stale_decision(Millis now) const {
   const ChargeParams& p = params_;
+  const ChargeParams& window = profile_.effective;  // the hold window of the pack's chemistry
   const PackFacts& f = last_facts_;
   const Millis age_ms = now - last_good_ms_;
   msg::ChargeDecision::Reason why{};
@@ -117,7 +126,7 @@ msg::ChargeDecision ChargeController::stale_decision(Millis now) const {
 
   if (p.stale_policy == StalePolicy::hold_safe) {
     const bool mid_range =
-        f.min_cell_mv >= p.hold_min_cell_mv && f.max_cell_mv <= p.hold_max_cell_mv;
+        f.min_cell_mv >= window.hold_min_cell_mv && f.max_cell_mv <= window.hold_max_cell_mv;
     if (!mid_range) {
       w.text(", cells were not mid-range (").number(f.min_cell_mv / 1000.0F, 3).text("-");
       w.cell_volts(f.max_cell_mv).text("): not transmitting");
@@ -131,9 +140,9 @@ msg::ChargeDecision ChargeController::stale_decision(Millis now) const {
     d.stamp_ms = now;
     d.phase = msg::ChargePhase::blocked;
     d.ccl_a = 0.0F;
-    d.cvl_v = std::min(std::max(f.pack_v, last_good_.dvl_v), last_good_.cvl_v);
+    d.cvl_v = std::min(floor_to_wire_v(f.pack_v), last_good_.cvl_v);
     ReasonWriter(d.ccl_reason).text("CCL 0: ").text(reason_text(why));
-    ReasonWriter(d.cvl_reason).text("CVL held at ").volts(d.cvl_v, 2).text(" (last pack voltage)");
+    ReasonWriter(d.cvl_reason).text("CVL held at ").volts(d.cvl_v, 1).text(" (last pack voltage)");
     ReasonWriter(d.dcl_reason)
         .text("DCL kept: cells were ")
         .number(f.min_cell_mv / 1000.0F, 3)
@@ -145,6 +154,7 @@ msg::ChargeDecision ChargeController::stale_decision(Millis now) const {
         .text(reason_text(why))
         .text("; hold ends in ")
         .duration(p.hold_max_ms - age_ms);
+    enforce_invariants(d);
     return d;
   }
   w.text(": not transmitting, the GX stops charging and discharging after 3 s");

@@ -7,11 +7,16 @@
 //   on_link(link_state, now)         on every poller LinkState
 //   tick(now)                        on every CAN cycle (1 s): the decision to send now, with
 //                                    the stale-data policy applied
-// Each limit is the minimum of its limiters and its reason names the binding one
-// (current_limiter.hpp, voltage_limiter.hpp); the phase comes from phase_machine.hpp and reads
-// "blocked" while a hard block holds CCL at 0. Pack voltages are always n x a per-cell value,
-// n = reg 307. CVL and DVL are never 0 in a valid decision; CCL and DCL are never negative and
-// never above their maximums.
+// Every update derives the charge profile from the BMS settings it is given
+// (charge_profile.hpp: the chemistry, absorption, float, the derating knees ...) and decides
+// with it, so the decision follows the pack the TinyBMS protects and a settings change takes
+// effect at the next snapshot. Each limit is the minimum of its limiters and its reason names
+// the binding one (current_limiter.hpp, voltage_limiter.hpp); the phase comes from
+// phase_machine.hpp and reads "blocked" while a hard block holds CCL at 0. Pack voltages are
+// always n x a per-cell value, n = reg 307. Every decision it returns, fresh, repeated or held,
+// has been through enforce_invariants() (decision_guard.hpp): CCL 0 means CVL at or below the
+// pack voltage, CVL never above n x reg 315, CCL/DCL never above reg 318/317, DVL below CVL,
+// neither ever 0.
 //
 // Validity. `valid` is false (transmit nothing that claims to be a limit):
 //   - before the first snapshot that can carry a decision (settings read and plausible, see
@@ -40,6 +45,7 @@
 #pragma once
 
 #include "core/control/charge_params.hpp"
+#include "core/control/charge_profile.hpp"
 #include "core/control/current_limiter.hpp"
 #include "core/control/pack_facts.hpp"
 #include "core/control/phase_machine.hpp"
@@ -60,11 +66,15 @@ class ChargeController {
   void set_params(const ChargeParams& params);
   const ChargeParams& params() const { return params_; }
   const ParamCheck& param_check() const { return check_; }
+  // The profile of the last update that could decide (valid = false before it).
+  const ChargeProfile& profile() const { return profile_; }
 
   msg::ChargeDecision update(const msg::BatterySnapshot& snapshot,
                              const tinybms::BmsSettings& settings, Millis now);
   void on_link(const msg::LinkState& link, Millis now);
   msg::ChargeDecision tick(Millis now) const;
+  // True while the data behind the decision is stale (tick() applies the stale policy).
+  bool is_stale(Millis now) const { return have_data_ && stale(now); }
 
   // The underlying charge phase (bulk / absorption / float) even while "blocked".
   msg::ChargePhase charge_phase() const { return phases_.phase(); }
@@ -76,6 +86,7 @@ class ChargeController {
 
   ChargeParams params_;
   ParamCheck check_;
+  ChargeProfile profile_;
   msg::ChargeDecision::Reason params_reason_{};
 
   CurrentLimiter current_;

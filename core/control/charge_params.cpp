@@ -1,7 +1,9 @@
 // ChargeParams::validate: every field against its range and the fields against each other.
 // Ranges are wide enough for any lithium chemistry the TinyBMS supports (its cell limits are
-// 1.2-4.5 V); the cross-checks are what keep the engine meaningful (float <= absorption <= the
-// cell target, DVL below the CVL floor, a DCL table that never reaches 0 on its own).
+// 0.8-4.5 V); the cross-checks are what keep the engine meaningful (float <= absorption <= the
+// cell target, DVL below the CVL floor, a DCL table that never reaches 0 on its own). A per-cell
+// voltage of 0 means "from the BMS" (charge_profile.hpp) and takes part in no cross-check: the
+// profile keeps the order itself, and the controller validates what it derived too.
 #include "core/control/charge_params.hpp"
 
 namespace tbgw::control {
@@ -14,10 +16,30 @@ bool within(float v, float lo, float hi) {
 bool within(Millis v, Millis lo, Millis hi) {
   return v >= lo && v <= hi;
 }
+// A per-cell voltage: 0 (from the BMS) or inside the TinyBMS's cell range.
+bool cell_mv_or_auto(float v) {
+  return v == 0.0F || within(v, 800.0F, 4500.0F);
+}
+// A cross-check between two per-cell voltages holds while either is "from the BMS".
+bool either_auto(float a, float b) {
+  return a == 0.0F || b == 0.0F;
+}
 
 constexpr Millis kMinute = 60'000;
 
 }  // namespace
+
+const char* to_string(CellTempSource s) {
+  switch (s) {
+    case CellTempSource::automatic:
+      return "auto";
+    case CellTempSource::external:
+      return "external";
+    case CellTempSource::board:
+      return "board";
+  }
+  return "unknown";
+}
 
 const char* to_string(StalePolicy p) {
   switch (p) {
@@ -34,9 +56,11 @@ ParamCheck ChargeParams::validate() const {
   auto range = [&c](bool ok, std::string_view field, std::string_view problem) {
     if (!ok) c.add(field, problem);
   };
-  range(within(absorption_cell_mv, 2000.0F, 4500.0F), "absorption_cell_mv", "outside 2000-4500 mV");
-  range(within(float_cell_mv, 2000.0F, 4500.0F), "float_cell_mv", "outside 2000-4500 mV");
-  range(float_cell_mv <= absorption_cell_mv, "float_cell_mv", "above absorption_cell_mv");
+  constexpr std::string_view kCell = "not 0 (from the BMS) and outside 800-4500 mV";
+  range(cell_mv_or_auto(absorption_cell_mv), "absorption_cell_mv", kCell);
+  range(cell_mv_or_auto(float_cell_mv), "float_cell_mv", kCell);
+  range(either_auto(float_cell_mv, absorption_cell_mv) || float_cell_mv <= absorption_cell_mv,
+        "float_cell_mv", "above absorption_cell_mv");
   range(within(absorption_entry_window_cell_mv, 0.0F, 100.0F), "absorption_entry_window_cell_mv",
         "outside 0-100 mV");
   range(within(absorption_max_ms, kMinute, 12 * 60 * kMinute), "absorption_max_ms",
@@ -44,15 +68,19 @@ ParamCheck ChargeParams::validate() const {
   range(within(tail_current_c, 0.0F, 0.5F), "tail_current_c", "outside 0-0.5 C");
   range(within(tail_hold_ms, Millis{0}, 60 * kMinute), "tail_hold_ms", "outside 0-60 min");
   range(within(rebulk_soc_pct, 0.0F, 99.0F), "rebulk_soc_pct", "outside 0-99 %");
-  range(within(rebulk_min_cell_mv, 1500.0F, 4500.0F), "rebulk_min_cell_mv", "outside 1500-4500 mV");
-  range(rebulk_min_cell_mv < float_cell_mv, "rebulk_min_cell_mv", "not below float_cell_mv");
+  range(cell_mv_or_auto(rebulk_min_cell_mv), "rebulk_min_cell_mv", kCell);
+  range(either_auto(rebulk_min_cell_mv, float_cell_mv) || rebulk_min_cell_mv < float_cell_mv,
+        "rebulk_min_cell_mv", "not below float_cell_mv");
   range(within(rebulk_hold_ms, Millis{0}, 60 * kMinute), "rebulk_hold_ms", "outside 0-60 min");
 
-  range(within(max_cell_target_mv, 2000.0F, 4500.0F), "max_cell_target_mv", "outside 2000-4500 mV");
-  range(max_cell_target_mv >= absorption_cell_mv, "max_cell_target_mv", "below absorption_cell_mv");
+  range(cell_mv_or_auto(max_cell_target_mv), "max_cell_target_mv", kCell);
+  range(either_auto(max_cell_target_mv, absorption_cell_mv) ||
+            max_cell_target_mv >= absorption_cell_mv,
+        "max_cell_target_mv", "below absorption_cell_mv");
   range(within(ovp_margin_mv, 20.0F, 500.0F), "ovp_margin_mv", "outside 20-500 mV");
-  range(within(cvl_floor_cell_mv, 1500.0F, 4500.0F), "cvl_floor_cell_mv", "outside 1500-4500 mV");
-  range(cvl_floor_cell_mv <= float_cell_mv, "cvl_floor_cell_mv", "above float_cell_mv");
+  range(cell_mv_or_auto(cvl_floor_cell_mv), "cvl_floor_cell_mv", kCell);
+  range(either_auto(cvl_floor_cell_mv, float_cell_mv) || cvl_floor_cell_mv <= float_cell_mv,
+        "cvl_floor_cell_mv", "above float_cell_mv");
   range(within(cvl_rise_cell_mv_per_min, 0.1F, 100.0F), "cvl_rise_cell_mv_per_min",
         "outside 0.1-100 mV/min");
   range(within(cvl_fall_cell_mv_per_min, 1.0F, 1000.0F), "cvl_fall_cell_mv_per_min",
@@ -87,9 +115,15 @@ ParamCheck ChargeParams::validate() const {
   range(within(cold_charge_margin_c, 0.0F, 20.0F), "cold_charge_margin_c", "outside 0-20 degC");
   range(within(hot_charge_margin_c, 0.0F, 30.0F), "hot_charge_margin_c", "outside 0-30 degC");
   range(within(discharge_min_temp_c, -40.0F, 10.0F), "discharge_min_temp_c", "outside -40-10 degC");
+  range(cell_temp_source == CellTempSource::automatic ||
+            cell_temp_source == CellTempSource::external ||
+            cell_temp_source == CellTempSource::board,
+        "cell_temp_source", "unknown source");
+  range(within(board_temp_margin_c, 5.0F, 30.0F), "board_temp_margin_c", "outside 5-30 degC");
 
-  range(within(dvl_cell_mv, 1000.0F, 4000.0F), "dvl_cell_mv", "outside 1000-4000 mV");
-  range(dvl_cell_mv < cvl_floor_cell_mv, "dvl_cell_mv", "not below cvl_floor_cell_mv");
+  range(cell_mv_or_auto(dvl_cell_mv), "dvl_cell_mv", kCell);
+  range(either_auto(dvl_cell_mv, cvl_floor_cell_mv) || dvl_cell_mv < cvl_floor_cell_mv,
+        "dvl_cell_mv", "not below cvl_floor_cell_mv");
   range(within(dvl_margin_above_uv_mv, 0.0F, 500.0F), "dvl_margin_above_uv_mv", "outside 0-500 mV");
 
   range(stale_policy == StalePolicy::stop_transmitting || stale_policy == StalePolicy::hold_safe,
@@ -97,8 +131,8 @@ ParamCheck ChargeParams::validate() const {
   range(within(stale_timeout_ms, Millis{1'000}, Millis{60'000}), "stale_timeout_ms",
         "outside 1-60 s");
   range(within(hold_max_ms, Millis{0}, 60 * kMinute), "hold_max_ms", "outside 0-60 min");
-  range(within(hold_min_cell_mv, 2000.0F, 4500.0F), "hold_min_cell_mv", "outside 2000-4500 mV");
-  range(within(hold_max_cell_mv, 2000.0F, 4500.0F), "hold_max_cell_mv", "outside 2000-4500 mV");
+  range(within(hold_min_cell_mv, 800.0F, 4500.0F), "hold_min_cell_mv", "outside 800-4500 mV");
+  range(within(hold_max_cell_mv, 800.0F, 4500.0F), "hold_max_cell_mv", "outside 800-4500 mV");
   range(hold_min_cell_mv < hold_max_cell_mv, "hold_max_cell_mv", "not above hold_min_cell_mv");
   return c;
 }

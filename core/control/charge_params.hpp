@@ -2,10 +2,15 @@
 //
 // Voltages are PER CELL (`*_cell_mv`); the controller multiplies by the series cell count the
 // BMS reports (reg 307), so no per-cell value can reach the CAN bus as a pack voltage (spec §7
-// item 2). The defaults are for LiFePO4, the chemistry of the owners this gateway is for
-// (notes/users.md): a 16S pack gets CVL 55.2 V in absorption, 54.0 V in float, DVL 46.4 V.
+// item 2). The per-cell voltages (absorption, float, re-bulk, cell target, CVL floor, DVL) are
+// 0 by default: "from the BMS". charge_profile.hpp derives them, with the derating tables and
+// the stale-hold window, from the TinyBMS's own settings on every settings read, for LiFePO4,
+// Li-ion and LTO alike; a non-zero value is the owner's and is clamped to the BMS's envelope.
+// For a LiFePO4 pack (reg 300 3.55 V, 315 3.65 V) the profile gives the values below: a 16S pack
+// gets CVL 55.2 V in absorption, 54.0 V in float, DVL 46.4 V.
 //
-// Where each default comes from (spec/victron-can-bms.md §5):
+// Where each LiFePO4 value comes from (spec/victron-can-bms.md §5; charge_profile.cpp has the
+// other chemistries):
 //   absorption 3.450 V/cell   dbus-serialbattery MAX_CELL_VOLTAGE 3.45 (55.2 V for 16S); the
 //                             Uksa007 JK gateway also absorbs at 55.2 V. Low end of 3.45-3.55:
 //                             LiFePO4 is >99 % full there and the cell-driven loop, not this
@@ -43,17 +48,25 @@
 //                             must never ask for a current the BMS would trip on.
 //   cell -> CCL table         3.40/3.45/3.50/3.55 V -> 100/50/10/0 % (serialbattery v1 uses
 //                             3.30/3.45/3.50/3.55 -> 100/50/5/0; starting at 3.40 keeps bulk fast
-//                             through the 0.1 V IR rise of a 0.5 C charge).
+//                             through the 0.1 V IR rise of a 0.5 C charge). The profile puts it
+//                             at the cell target - 100/-50/0/+50 mV.
 //   cell -> DCL table         2.85/2.95/3.05/3.15 V -> 5/20/50/100 %; never 0 from the table:
 //                             DCL 0 switches an off-grid Multi off, so only the BMS's
-//                             under-voltage cutoff (reg 316) zeroes it.
+//                             under-voltage cutoff (reg 316) zeroes it. The profile puts it at
+//                             reg 316 + 50/150/250/350 mV.
 //   temperature -> CCL        0/5/10/15/40/45/50/55 degC -> 0/20/50/100/100/50/20/0 % (shape of
 //                             serialbattery v2); plus a hard 0 below reg 320 + 5 degC ("cells too
-//                             cold") and at reg 319 - 5 degC.
+//                             cold") and at reg 319 - 5 degC. The profile moves the cold knees to
+//                             the BMS's reg 320 (not below the chemistry's limit) and the hot
+//                             ones to reg 319.
 //   temperature -> DCL        -20/-10/0/10/45/55 degC -> 10/30/60/100/100/30 %; DCL 0 only below
 //                             -20 degC (LiFePO4 discharge rating) or at the BMS over-heat cutoff.
 //   DVL 2.900 V/cell          serialbattery's minimum (46.4 V for 16S), and at least reg 316 +
 //                             50 mV so an inverter that uses it stops before the BMS cuts off.
+//   no cell sensor: board     the TinyBMS's own board sensor (reg 48) reads warmer than the cells
+//   temperature - 5 degC      when its FETs carry current; without an external sensor it stands
+//                             for the cells only with this margin taken off (cold-charge block,
+//                             temperature derating). The owner may choose the source.
 //   stale: stop_transmitting  Victron's default (block at once): after 5 s without BMS data the
 //   after 5 s                 gateway sends nothing, the GX stops charging and discharging 3 s
 //                             later. hold_safe is serialbattery's BLOCK_ON_DISCONNECT=False: keep
@@ -81,6 +94,14 @@ enum class StalePolicy : std::uint8_t {
 };
 const char* to_string(StalePolicy p);
 
+// Which sensors stand for the cells' temperature (pack_facts.hpp).
+enum class CellTempSource : std::uint8_t {
+  automatic = 0,  // the external sensors when any is fitted, else the board sensor - margin
+  external = 1,   // the external sensors only: none fitted blocks charging
+  board = 2,      // the board sensor - margin, even when external sensors are fitted
+};
+const char* to_string(CellTempSource s);
+
 constexpr DerateTable make_table(std::initializer_list<DeratePoint> points) {
   DerateTable t;
   for (const DeratePoint& p : points) {
@@ -107,20 +128,21 @@ struct ParamCheck {
 
 struct ChargeParams {
   // --- phases (per cell) ---
-  float absorption_cell_mv = 3450.0F;
-  float float_cell_mv = 3375.0F;
+  // 0 = from the BMS (charge_profile.hpp), for every per-cell voltage marked "auto".
+  float absorption_cell_mv = 0.0F;                // auto
+  float float_cell_mv = 0.0F;                     // auto
   float absorption_entry_window_cell_mv = 10.0F;  // absorption starts within n x this of CVL
   Millis absorption_max_ms = 60 * 60'000;
   float tail_current_c = 0.02F;  // tail current in A per Ah of reg 306 (C/50)
   Millis tail_hold_ms = 5 * 60'000;
   float rebulk_soc_pct = 80.0F;
-  float rebulk_min_cell_mv = 3200.0F;
+  float rebulk_min_cell_mv = 0.0F;  // auto
   Millis rebulk_hold_ms = 60'000;
 
   // --- cell-driven CVL loop and CVL movement ---
-  float max_cell_target_mv = 3500.0F;
-  float ovp_margin_mv = 100.0F;  // the target stays this far below reg 315
-  float cvl_floor_cell_mv = 3300.0F;
+  float max_cell_target_mv = 0.0F;  // auto
+  float ovp_margin_mv = 100.0F;     // the target stays this far below reg 315
+  float cvl_floor_cell_mv = 0.0F;   // auto
   float cvl_rise_cell_mv_per_min = 5.0F;
   float cvl_fall_cell_mv_per_min = 50.0F;  // bypassed once a cell is at its target
   float float_transition_cell_mv_per_min = 4.0F;
@@ -138,7 +160,7 @@ struct ChargeParams {
   float dcl_max_a = 150.0F;
   float bms_current_fraction = 0.9F;  // of the BMS over-current cutoffs 318 / 317
 
-  // --- derating ---
+  // --- derating (the cell and temperature tables are set by the profile) ---
   DerateTable ccl_by_max_cell_mv =
       make_table({{3400.0F, 1.0F}, {3450.0F, 0.5F}, {3500.0F, 0.1F}, {3550.0F, 0.0F}});
   DerateTable dcl_by_min_cell_mv =
@@ -158,15 +180,19 @@ struct ChargeParams {
   float hot_charge_margin_c = 5.0F;   // CCL 0 at or above reg 319 - this
   float discharge_min_temp_c = -20.0F;
 
+  // --- cell temperature source ---
+  CellTempSource cell_temp_source = CellTempSource::automatic;
+  float board_temp_margin_c = 5.0F;  // the board sensor stands for the cells this much colder
+
   // --- discharge voltage ---
-  float dvl_cell_mv = 2900.0F;
+  float dvl_cell_mv = 0.0F;  // auto
   float dvl_margin_above_uv_mv = 50.0F;
 
   // --- stale BMS data ---
   StalePolicy stale_policy = StalePolicy::stop_transmitting;
   Millis stale_timeout_ms = 5'000;
   Millis hold_max_ms = 20 * 60'000;  // hold_safe: from the last good data
-  float hold_min_cell_mv = 3250.0F;  // hold_safe only if every cell was within these
+  float hold_min_cell_mv = 3250.0F;  // hold_safe only if every cell was within these (profile)
   float hold_max_cell_mv = 3350.0F;
 
   ParamCheck validate() const;

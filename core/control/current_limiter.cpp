@@ -21,14 +21,24 @@ struct TableHit {
 
 TableHit temp_factor(const DerateTable& t, const PackFacts& f, float h) {
   TableHit r;
-  for (int i = 0; i < f.cell_temp_count; ++i) {
-    const TempReading& reading = f.cell_temps[static_cast<std::size_t>(i)];
+  bool first = true;
+  auto consider = [&](const TempReading& reading) {
     const float a = t.at(reading.temp_c);
-    if (i == 0 || a < r.now) {
+    if (first || a < r.now) {
       r.now = a;
       r.at = reading;
     }
+    first = false;
     r.window = std::min(r.window, t.worst_within(reading.temp_c, h));
+  };
+  for (int i = 0; i < f.cell_temp_count; ++i) {
+    const TempReading& reading = f.cell_temps[static_cast<std::size_t>(i)];
+    consider(reading);
+    // The board estimate is the cells' temperature on the cold side only: on the hot side the
+    // board's own (warmer) reading is the cautious one.
+    if (reading.sensor == kBoardEstimate) {
+      consider({reading.temp_c + f.board_margin_c, msg::BatterySnapshot::kTempInternal});
+    }
   }
   return r;
 }
@@ -59,10 +69,12 @@ void over_heat_text(ReasonWriter& w, const PackFacts& f, float hysteresis_c) {
   }
 }
 
+// The board estimate counts with its margin added back: warmer is the cautious side here.
 float hottest_cell_c(const PackFacts& f) {
-  float hot = f.cell_temps[0].temp_c;
-  for (int i = 1; i < f.cell_temp_count; ++i) {
-    hot = std::max(hot, f.cell_temps[static_cast<std::size_t>(i)].temp_c);
+  float hot = -1e9F;
+  for (int i = 0; i < f.cell_temp_count; ++i) {
+    const TempReading& r = f.cell_temps[static_cast<std::size_t>(i)];
+    hot = std::max(hot, r.sensor == kBoardEstimate ? r.temp_c + f.board_margin_c : r.temp_c);
   }
   return hot;
 }
@@ -120,7 +132,11 @@ float CurrentLimiter::charge_target(const PackFacts& f, const ChargeParams& p,
   if (locks_.cold) {
     block([&](ReasonWriter& w) {
       const float cold_c = f.cold_charge_c + p.cold_charge_margin_c;
-      w.text("cells too cold (").celsius(f.coldest.temp_c);
+      w.text("cells too cold (");
+      if (f.coldest.sensor == kBoardEstimate) {
+        w.text("board sensor - ").number(f.board_margin_c, 0).text(" = ");
+      }
+      w.celsius(f.coldest.temp_c);
       if (f.coldest.temp_c < cold_c) {
         w.text(" < ").celsius(cold_c).text(")");
       } else {

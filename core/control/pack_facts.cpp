@@ -29,9 +29,15 @@ const char* sensor_name(std::uint8_t sensor) {
       return "sensor 1";
     case msg::BatterySnapshot::kTempExternal2:
       return "sensor 2";
+    case kBoardEstimate:
+      return "board sensor - margin";
     default:
       return "sensor ?";
   }
+}
+
+float min_cutoff_window_mv(const ChargeParams& params) {
+  return params.ovp_margin_mv + params.dvl_margin_above_uv_mv;
 }
 
 Result<PackFacts, FactsError> make_facts(const msg::BatterySnapshot& snap,
@@ -45,8 +51,7 @@ Result<PackFacts, FactsError> make_facts(const msg::BatterySnapshot& snap,
   f.uv_cell_mv = settings.under_voltage_cutoff_cell_mv;
   const bool ovp_ok = f.ovp_cell_mv >= 1200.0F && f.ovp_cell_mv <= 4500.0F;
   const bool uv_ok = f.uv_cell_mv >= 800.0F && f.uv_cell_mv <= 3500.0F;
-  const bool window_ok =
-      f.uv_cell_mv + params.dvl_margin_above_uv_mv < f.ovp_cell_mv - params.ovp_margin_mv;
+  const bool window_ok = f.ovp_cell_mv - f.uv_cell_mv > min_cutoff_window_mv(params);
   if (!ovp_ok || !uv_ok || !window_ok) return Err(FactsError::cell_limits);
   if (settings.charge_over_current_a == 0 || settings.discharge_over_current_a == 0) {
     return Err(FactsError::current_limits);
@@ -86,17 +91,27 @@ Result<PackFacts, FactsError> make_facts(const msg::BatterySnapshot& snap,
   }
 
   using S = msg::BatterySnapshot;
-  const bool external =
-      snap.temp_present[S::kTempExternal1] || snap.temp_present[S::kTempExternal2];
+  const bool external_fitted =
+      (snap.temp_present[S::kTempExternal1] && std::isfinite(snap.temps_c[S::kTempExternal1])) ||
+      (snap.temp_present[S::kTempExternal2] && std::isfinite(snap.temps_c[S::kTempExternal2]));
+  const CellTempSource source = params.cell_temp_source;
+  const bool use_external = source == CellTempSource::external ||
+                            (source == CellTempSource::automatic && external_fitted);
   for (std::uint8_t i = 0; i < snap.temps_c.size(); ++i) {
     if (!snap.temp_present[i] || !std::isfinite(snap.temps_c[i])) continue;
     const TempReading r{snap.temps_c[i], i};
     if (!f.any_temp || r.temp_c > f.hottest.temp_c) f.hottest = r;
     f.any_temp = true;
-    const bool stands_for_cells = external ? i != S::kTempInternal : true;
-    if (!stands_for_cells) continue;
-    if (f.cell_temp_count == 0 || r.temp_c < f.coldest.temp_c) f.coldest = r;
-    f.cell_temps[static_cast<std::size_t>(f.cell_temp_count++)] = r;
+    TempReading cell = r;
+    if (i == S::kTempInternal) {
+      if (use_external) continue;
+      cell = {r.temp_c - params.board_temp_margin_c, kBoardEstimate};
+      f.board_margin_c = params.board_temp_margin_c;
+    } else if (!use_external) {
+      continue;
+    }
+    if (f.cell_temp_count == 0 || cell.temp_c < f.coldest.temp_c) f.coldest = cell;
+    f.cell_temps[static_cast<std::size_t>(f.cell_temp_count++)] = cell;
   }
 
   f.bms_fault = snap.online_status == msg::OnlineStatus::fault;

@@ -2,9 +2,16 @@
 //
 // Theory of operation. make_facts() checks that the inputs can carry a decision and extracts
 // the extremes once: highest and lowest cell (1-based, as the owner counts them), the cell
-// temperatures (the external sensors when any is fitted, else the BMS's internal one: the same
-// choice the TinyBMS makes for its low-temperature charge cutoff), the hottest sensor of all
-// (the over-heat cutoff watches every sensor), and the BMS limits in engineering units.
+// temperatures, the hottest sensor of all (the over-heat cutoff watches every sensor), and the
+// BMS limits in engineering units.
+// Cell temperatures follow ChargeParams::cell_temp_source. `automatic`: the external sensors
+// when any is fitted, else the BMS board's own sensor (reg 48) minus board_temp_margin_c. The
+// board sensor sits next to the FETs and reads warmer than the cells while current flows, so
+// alone it would let a cold pack charge; with the margin it stands for the cells in the
+// cold-charge block and the temperature derating (reported as sensor kBoardEstimate, "board
+// sensor - 5 degC"). `external` uses the external sensors only (none: no cell reading, charging
+// blocked); `board` uses the board estimate even when external sensors are fitted. The hottest
+// reading always includes the board sensor as it reads.
 //
 // Refusals (the controller then sends nothing that claims to be a limit):
 //   settings_not_read   reg 307 is 0: the settings block has not been read yet
@@ -41,11 +48,14 @@ enum class FactsError : std::uint8_t {
 // A sentence for the decision's reasons ("BMS settings not read yet").
 const char* describe(FactsError e);
 
+// The board sensor with board_temp_margin_c taken off, standing for the cells.
+inline constexpr std::uint8_t kBoardEstimate = 3;
+
 struct TempReading {
   float temp_c = 0.0F;
-  std::uint8_t sensor = 0;  // BatterySnapshot::kTemp* index
+  std::uint8_t sensor = 0;  // BatterySnapshot::kTemp* index, or kBoardEstimate
 };
-// "internal sensor", "sensor 1", "sensor 2".
+// "internal sensor", "sensor 1", "sensor 2", "board sensor - margin".
 const char* sensor_name(std::uint8_t sensor);
 
 struct PackFacts {
@@ -63,7 +73,8 @@ struct PackFacts {
 
   std::array<TempReading, 3> cell_temps{};  // the sensors that stand for the cells
   int cell_temp_count = 0;
-  TempReading coldest{};  // of cell_temps
+  float board_margin_c = 0.0F;  // > 0: the board estimate stands for the cells
+  TempReading coldest{};        // of cell_temps
   bool any_temp = false;
   TempReading hottest{};  // of every present sensor
 
@@ -84,6 +95,12 @@ struct PackFacts {
 
   float pack(float cell_mv) const { return cell_mv * static_cast<float>(series_cells) / 1000.0F; }
 };
+
+// The room the charge profile needs between the BMS's cutoffs (reg 315 - reg 316, per cell):
+// CVL stays ovp_margin_mv under 315 and DVL dvl_margin_above_uv_mv over 316. A narrower window
+// is refused here (cell_limits) and by the settings check before a write
+// (tinybms::check_settings_consistency).
+float min_cutoff_window_mv(const ChargeParams& params);
 
 Result<PackFacts, FactsError> make_facts(const msg::BatterySnapshot& snap,
                                          const tinybms::BmsSettings& settings,

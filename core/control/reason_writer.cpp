@@ -64,7 +64,7 @@ ReasonWriter& ReasonWriter::duration(Millis ms) {
   return integer(min % 60).text(" min");
 }
 
-std::string_view reason_text(const msg::ChargeDecision::Reason& r) {
+std::string_view reason_text(std::span<const char> r) {
   std::size_t n = 0;
   while (n < r.size() && r[n] != '\0') ++n;
   return {r.data(), n};

@@ -9,8 +9,10 @@
 // Bounds: no allocation; writes only inside the buffer it was given.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "core/msg/charge_decision.hpp"
@@ -22,7 +24,12 @@ class ReasonWriter {
  public:
   using Reason = msg::ChargeDecision::Reason;
 
-  explicit ReasonWriter(Reason& out) : out_(out) { out_[0] = '\0'; }
+  // Any fixed NUL-terminated buffer: a decision's reason, or a longer text (the charge profile).
+  template <std::size_t N>
+  explicit ReasonWriter(std::array<char, N>& out) : out_(out) {
+    static_assert(N > 0);
+    out_[0] = '\0';
+  }
 
   ReasonWriter& text(std::string_view s);
   ReasonWriter& number(float value, int decimals);
@@ -41,11 +48,11 @@ class ReasonWriter {
  private:
   void put(char c);
 
-  Reason& out_;
+  std::span<char> out_;
   std::size_t size_ = 0;
 };
 
 // The text of a reason buffer (up to its NUL).
-std::string_view reason_text(const msg::ChargeDecision::Reason& r);
+std::string_view reason_text(std::span<const char> r);
 
 }  // namespace tbgw::control

@@ -27,6 +27,7 @@ constexpr std::array<IdRow, static_cast<std::size_t>(AlertId::count)> kIds{{
     {"can_bus_off", "s"},
     {"gx_not_seen", "s"},
     {"storage", "s"},
+    {"charge_setting", "mV"},
     {"bms_event", ""},
 }};
 }  // namespace

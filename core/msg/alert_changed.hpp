@@ -39,7 +39,8 @@ enum class AlertId : std::uint8_t {
   can_bus_off,
   gx_not_seen,
   storage,
-  bms_event,  // not a rule: a TinyBMS event entry of the log
+  charge_setting,  // an owner's charge voltage outside the BMS's envelope (clamped)
+  bms_event,       // not a rule: a TinyBMS event entry of the log
   count
 };
 

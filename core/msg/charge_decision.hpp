@@ -1,9 +1,9 @@
 // ChargeDecision: what the charge-control engine (core/control) decided, with its reasons.
 //
-// The single decision every transport sends: CAN 0x351, later MQTT (Venus JSON), D-Bus
-// /Info/*. `valid` is false until the first valid snapshot and whenever the stale-data policy
-// says nothing must be sent. Reasons are short human sentences with units ("CCL limited by cell
-// 7 at 3.52 V", "float since 14:02"), fixed size so the message stays trivially copyable.
+// The single decision every transport sends: CAN 0x351, MQTT (Venus JSON), D-Bus /Info/*. `valid`
+// is false until the first valid snapshot and whenever the stale-data policy says nothing must be
+// sent. Reasons are short human sentences with units ("CCL limited by cell 7 at 3.52 V", "float
+// since 14:02"), fixed size so the message stays trivially copyable.
 #pragma once
 
 #include <array>
@@ -34,6 +34,13 @@ struct ChargeDecision {
   float dcl_a = 0.0F;  // discharge current limit (>= 0)
   float dvl_v = 0.0F;  // discharge voltage limit (never 0 when valid)
   ChargePhase phase = ChargePhase::none;
+
+  // What the invariants are checked against (core/control/decision_guard.hpp), set with every
+  // valid decision: the pack voltage it was made for and the BMS's own bounds.
+  float pack_v = 0.0F;         // pack voltage of the snapshot behind the decision
+  float cvl_ceiling_v = 0.0F;  // series cells x reg 315 (over-voltage cutoff)
+  float ccl_ceiling_a = 0.0F;  // reg 318 (charge over-current cutoff)
+  float dcl_ceiling_a = 0.0F;  // reg 317 (discharge over-current cutoff)
 
   Reason cvl_reason{};
   Reason ccl_reason{};

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/control/decision_guard.hpp"
+
 namespace tbgw::venus {
 
 float VenusLimits::step(Gate& g, float target, float deadband, Millis now_ms, bool ramp) {
@@ -18,8 +20,20 @@ float VenusLimits::step(Gate& g, float target, float deadband, Millis now_ms, bo
   return g.value;
 }
 
+PublishedLimits VenusLimits::guarded(float cvl_v, float ccl_a, float dcl_a, float dvl_v) const {
+  msg::ChargeDecision d = last_;
+  d.cvl_v = cvl_v;
+  d.ccl_a = ccl_a;
+  d.dcl_a = dcl_a;
+  d.dvl_v = dvl_v;
+  control::enforce_invariants(d);
+  if (!d.valid) return {};
+  return {true, d.cvl_v, d.ccl_a, d.dcl_a, d.dvl_v};
+}
+
 PublishedLimits VenusLimits::update(const msg::ChargeDecision& d, bool stale, Millis now_ms) {
   if (!stale && d.valid) {
+    last_ = d;
     if (!ever_valid_) {
       // First decision: published as it is (it already starts conservative).
       ever_valid_ = true;
@@ -40,7 +54,7 @@ PublishedLimits VenusLimits::update(const msg::ChargeDecision& d, bool stale, Mi
       step(ccl_, d.ccl_a, options_.deadband_a, now_ms, true);
       step(dcl_, d.dcl_a, options_.deadband_a, now_ms, true);
     }
-    out_ = {true, cvl_.value, ccl_.value, dcl_.value, dvl_.value};
+    out_ = guarded(cvl_.value, ccl_.value, dcl_.value, dvl_.value);
     return out_;
   }
   // Stale, or no valid decision (the CAN policy withdrew it).
@@ -50,7 +64,9 @@ PublishedLimits VenusLimits::update(const msg::ChargeDecision& d, bool stale, Mi
   }
   ccl_ = {0.0F, now_ms};
   dcl_ = {0.0F, now_ms};
-  out_ = {true, cvl_.value, 0.0F, 0.0F, dvl_.value};
+  out_ = guarded(cvl_.value, 0.0F, 0.0F, dvl_.value);
+  // The held CVL is what the chargers were last told: it only falls while stale.
+  if (out_.valid) cvl_.value = std::min(cvl_.value, out_.cvl_v);
   return out_;
 }
 

@@ -11,12 +11,17 @@
 //     and then by at most a quarter of the target per step, so a recovery from 0 A climbs in
 //     four steps (2 min at the default 30 s) instead of jumping to full current.
 // Stale data (systemcalc has no timeout and would keep the last limits forever):
-//   - hand_back = false (default): CCL = DCL = 0 with the last CVL and BatteryLowVoltage kept, so
-//     the battery stays the selected BMS and every charger and inverter stops; the recovery then
-//     ramps up from 0 as above;
+//   - hand_back = false (default): CCL = DCL = 0, CVL = min(last CVL, last pack voltage) and
+//     BatteryLowVoltage kept, all valid, so the battery stays the selected BMS (an invalid CVL
+//     makes DVCC drop it and the chargers fall back to their own settings). CCL 0 alone does not
+//     stop MPPTs when ESS feeds in excess DC-coupled PV: only a CVL at the pack voltage does
+//     (spec/victron-can-bms.md §5.1); the recovery then ramps up from 0 as above;
 //   - hand_back = true: every /Info value invalid; DVCC de-selects the BMS and the chargers fall
 //     back to their own settings (documented in docs/venus-os.md as the riskier choice).
 // Before the first valid decision everything is invalid: the service is not a BMS yet.
+// Whatever the gates hold, what is published goes through control::enforce_invariants (the
+// decision's own rules, decision_guard.hpp): a CCL still 0 while the decision's CCL ramps up
+// keeps CVL at the pack voltage, as on CAN.
 //
 // Bounds: a few numbers of state; no allocation; time is a parameter.
 #pragma once
@@ -58,6 +63,10 @@ class VenusLimits {
     Millis changed_ms = 0;
   };
   float step(Gate& g, float target, float deadband, Millis now_ms, bool ramp);
+
+  // The last valid decision: its pack voltage and BMS bounds, for the guard while stale.
+  msg::ChargeDecision last_{};
+  PublishedLimits guarded(float cvl_v, float ccl_a, float dcl_a, float dvl_v) const;
 
   LimitOptions options_;
   PublishedLimits out_;

@@ -323,4 +323,11 @@ void AlarmEvaluator::reset() {
   charging_ = false;
 }
 
+msg::BatteryAlarms with_link_lost(msg::BatteryAlarms alarms) {
+  alarms.online = false;
+  msg::AlarmLevel& internal = alarms[msg::AlarmItem::bms_internal];
+  if (internal != msg::AlarmLevel::alarm) internal = msg::AlarmLevel::warning;
+  return alarms;
+}
+
 }  // namespace tbgw::victron

@@ -162,4 +162,9 @@ class AlarmEvaluator {
   bool charging_ = false;
 };
 
+// The 0x35A image while limits are held without fresh BMS data (the hold_safe stale policy):
+// the system status reads offline and the BMS-internal item is at least a warning, so the GX
+// shows that the battery's data is not live instead of the last snapshot's "all fine".
+msg::BatteryAlarms with_link_lost(msg::BatteryAlarms alarms);
+
 }  // namespace tbgw::victron

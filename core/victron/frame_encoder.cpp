@@ -1,5 +1,6 @@
 #include "core/victron/frame_encoder.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 
@@ -179,8 +180,13 @@ Result<CanFrame, EncodeError> encode_limits(const msg::ChargeDecision& d,
   if (settings != nullptr && settings->series_cells > 0 &&
       settings->over_voltage_cutoff_cell_mv > 0 && settings->under_voltage_cutoff_cell_mv > 0) {
     // Compared on the wire value: what the GX would act on.
-    const std::uint16_t lowest =
+    // A hold at the pack voltage (CCL 0, decision_guard.hpp) may sit below the empty pack when
+    // the pack has fallen below its cutoff: the pack's own voltage is plausible by definition.
+    std::uint16_t lowest =
         wire::deci_volts_u16(static_cast<double>(settings->pack_under_voltage_v()));
+    if (d.pack_v > 0.0F && std::isfinite(d.pack_v)) {
+      lowest = std::min(lowest, static_cast<std::uint16_t>(std::floor(d.pack_v * 10.0F + 1e-3F)));
+    }
     const std::uint16_t highest =
         wire::deci_volts_u16(static_cast<double>(settings->pack_over_voltage_v()));
     if (cvl < lowest || cvl > highest) return Err(EncodeError::cvl_implausible);

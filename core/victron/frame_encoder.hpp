@@ -15,7 +15,9 @@
 // - Once the BMS settings are known (series cells and both cell cutoffs non-zero), a CVL outside
 //   [series x reg 316, series x reg 315] is refused: below the empty pack it acts like CVL = 0 (a
 //   per-cell register sent as a pack voltage — the ESP32 gateway's 3.65 V — lands here), above
-//   the BMS's own over-voltage cutoff it can only overcharge. DVL above CVL is refused too.
+//   the BMS's own over-voltage cutoff it can only overcharge. The one exception below is the
+//   pack's own voltage (decision.pack_v): a CCL-0 hold of a pack that fell below its cutoff.
+//   DVL above CVL is refused too.
 //   Refusing stops 0x351, so the GX's 3 s fail-safe stops charging and discharging: loud, safe.
 //
 // Choices where the protocol leaves room (each with its reason):

@@ -77,6 +77,10 @@ std::string allowed_values(const config::ConfigKey& key) {
       if (!key.allowed.empty()) return with_unit(key, join(key.allowed));
       [[fallthrough]];
     case ConfigType::real:
+      if (key.zero_is_auto) {
+        return "0 (from the BMS) or " +
+               with_unit(key, format_bound(key, key.min) + ".." + format_bound(key, key.max));
+      }
       return with_unit(key, format_bound(key, key.min) + ".." + format_bound(key, key.max));
     case ConfigType::enumeration:
       return join(key.names);

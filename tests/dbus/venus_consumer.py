@@ -301,6 +301,9 @@ def scenario_stale(bus, gw, sim, state):
         check(spin_until(lambda: c.scans == 1, 30), 'registered with the simulator over a pty')
         check(spin_until(lambda: isinstance(c.items.get('/Info/MaxChargeCurrent'), dbus.Double), 20),
               'limits published')
+        check(spin_until(lambda: isinstance(c.items.get('/Dc/0/Voltage'), dbus.Double), 20),
+              'pack voltage published')
+        last_pack_v = float(c.items['/Dc/0/Voltage'])
         s.stdin.write('fault silent on\n')
         s.stdin.flush()
         check(spin_until(lambda: c.items.get('/Alarms/BmsCable') == 2, 30),
@@ -312,6 +315,10 @@ def scenario_stale(bus, gw, sim, state):
               'charge and discharge stopped through CCL = DCL = 0')
         check(isinstance(it['/Info/MaxChargeVoltage'], dbus.Double),
               'CVL stays valid: the battery remains the selected BMS')
+        # With ESS feeding in DC-coupled PV only CVL stops the MPPTs: it is held at the pack.
+        check(float(it['/Info/MaxChargeVoltage']) <= last_pack_v + 0.02,
+              'CVL held at or below the last pack voltage (%.2f <= %.2f V)' %
+              (float(it['/Info/MaxChargeVoltage']), last_pack_v))
         check(not c.vanished and g.poll() is None, 'the service stays on the bus')
         s.stdin.write('fault silent off\n')
         s.stdin.flush()

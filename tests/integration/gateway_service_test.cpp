@@ -16,6 +16,7 @@
 
 #include "core/victron/can_frame.hpp"
 #include "core/victron/frame_decoder.hpp"
+#include "integration/candump_reader.hpp"
 #include "integration/process.hpp"
 #include "integration/temp_dir.hpp"
 
@@ -25,37 +26,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-struct CandumpFrame {
-  double unix_s = 0;
-  victron::CanFrame frame;
-};
-
-// Parses `(1700000000.123456) can0 351#2802E803DC05B801` (candump -L). A hand-written parser:
-// GCC 12's std::regex trips -Wmaybe-uninitialized in the asan preset.
-std::vector<CandumpFrame> read_candump(const fs::path& file) {
-  std::vector<CandumpFrame> out;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto close = line.find(") ");
-    const auto hash = line.find('#');
-    if (line.empty() || line[0] != '(' || close == std::string::npos || hash == std::string::npos ||
-        hash < 3) {
-      continue;
-    }
-    CandumpFrame f;
-    f.unix_s = std::stod(line.substr(1, close - 1));
-    f.frame.id = static_cast<std::uint32_t>(std::stoul(line.substr(hash - 3, 3), nullptr, 16));
-    const std::string data = line.substr(hash + 1);
-    f.frame.dlc = static_cast<std::uint8_t>(std::min<std::size_t>(8, data.size() / 2));
-    for (std::size_t i = 0; i < f.frame.dlc; ++i) {
-      f.frame.data[i] = static_cast<std::uint8_t>(std::stoul(data.substr(2 * i, 2), nullptr, 16));
-    }
-    out.push_back(f);
-  }
-  return out;
-}
 
 std::size_t count_id(const std::vector<CandumpFrame>& frames, std::uint32_t id) {
   std::size_t n = 0;
@@ -162,6 +132,50 @@ TEST(GatewayService, GivenBmsGoesSilent_WhenDataIsStale_ThenCanOutputStops) {
   EXPECT_TRUE(gw.wait_for_stderr("TinyBMS link up", 15s));
   std::this_thread::sleep_for(2500ms);
   EXPECT_GT(count_id(read_candump(rig.can_log()), 0x351), after_withdraw) << "back on the bus";
+  gw.signal(SIGTERM);
+  EXPECT_EQ(gw.wait(), 0);
+}
+
+// hold_safe keeps sending with CCL 0; 0x35A must say the data is not live (offline, BMS-internal
+// warning), not repeat the last snapshot's "all fine" for up to 20 minutes (issue 17).
+TEST(GatewayService, GivenHoldSafe_WhenTheBmsGoesSilent_ThenCclZeroCvlAtThePackAndOfflineOnCan) {
+  Rig rig({"--seed", "12", "--soc", "50"});
+  ASSERT_FALSE(rig.device.empty());
+  const auto config = rig.state.path() / "seed.json";
+  std::ofstream(config) << R"({"schema_version": 1, "settings": {"stale.policy": "hold_safe"}})";
+  Process gw(rig.gw_args({"--config", config.string()}));
+  ASSERT_TRUE(gw.wait_for_stderr("limits", 15s)) << gw.stderr_text();
+  std::this_thread::sleep_for(1500ms);
+  const std::size_t before = read_candump(rig.can_log()).size();
+  double pack_v = 0.0;
+  for (const auto& f : read_candump(rig.can_log())) {
+    auto d = victron::decode(f.frame);
+    if (!d.ok()) continue;
+    if (const auto* b = std::get_if<victron::MeasurementFields>(&d->fields))
+      pack_v = b->voltage_v();
+  }
+  ASSERT_GT(pack_v, 40.0);
+  rig.sim->write_line("fault silent on");
+  ASSERT_TRUE(gw.wait_for_stderr("TinyBMS link lost", 15s)) << gw.stderr_text();
+  std::this_thread::sleep_for(3000ms);
+  const auto frames = read_candump(rig.can_log());
+  std::size_t held_limits = 0;
+  std::size_t offline = 0;
+  for (std::size_t i = before; i < frames.size(); ++i) {
+    auto d = victron::decode(frames[i].frame);
+    ASSERT_TRUE(d.ok());
+    if (const auto* l = std::get_if<victron::LimitsFields>(&d->fields); l && l->ccl_da == 0) {
+      ++held_limits;
+      EXPECT_LE(l->cvl_v(), pack_v + 0.01) << "CVL held at the pack voltage";
+      EXPECT_LT(l->dvl_v(), l->cvl_v());
+    }
+    if (const auto* a = std::get_if<victron::AlarmFields>(&d->fields); a && a->online_pair == 1) {
+      ++offline;
+      EXPECT_EQ(a->levels()[msg::AlarmItem::bms_internal], msg::AlarmLevel::warning);
+    }
+  }
+  EXPECT_GE(held_limits, 1U) << "still on the bus with CCL 0";
+  EXPECT_GE(offline, 1U) << "0x35A says offline while holding";
   gw.signal(SIGTERM);
   EXPECT_EQ(gw.wait(), 0);
 }

@@ -31,8 +31,8 @@ TEST(MqttBroker, GivenSimulator_WhenConnected_ThenACompleteDeviceFollowingHaRule
   Subscriber sub(broker.port(), {"homeassistant/#", "tinybms-gw/#"});
   Gateway gw(state, broker.url(), "", {"--sim-cells", "12", "--print-snapshots"});
   // 12 cells: 5 pack sensors + 3 temperatures + 12 + 12 + 3 cell stats + 3 limits + phase,
-  // status, link + 2 energy + 17 alerts = 60 entities.
-  const std::size_t expected = 5 + 3 + 12 + 12 + 3 + 3 + 3 + 2 + 17;
+  // status, link + 2 energy + 18 alerts = 61 entities.
+  const std::size_t expected = 5 + 3 + 12 + 12 + 3 + 3 + 3 + 2 + 18;
   ASSERT_TRUE(sub.until([&](const Messages& m) {
     return count_prefix(m, "homeassistant/") >= expected &&
            std::any_of(m.begin(), m.end(), [](auto& kv) { return kv.first.ends_with("/state"); });
@@ -313,6 +313,57 @@ TEST(MqttBroker, GivenVenusTopic_WhenDataIsFresh_ThenTheDriversJsonWithTheCanLim
   }
 }
 
+// Issue 17: the driver keeps the last limits for its 60 s timeout when the gateway just stops;
+// the last document before silence must stop charging and discharging, CVL at the pack.
+TEST(MqttBroker, GivenVenusTopic_WhenTheBmsGoesSilent_ThenALastDocumentStopsEverythingThenSilence) {
+  TempDir dir;
+  TempDir state;
+  Broker broker(dir.path());
+  Subscriber sub(broker.port(), {"venus/battery"});
+  Process sim({TBGW_SIM_BIN, "--cells", "16", "--seed", "21"});
+  const auto device = sim.read_line(10s);
+  ASSERT_TRUE(device);
+  const auto config = state.path() / "seed.json";
+  std::ofstream(config) << R"({"schema_version": 1, "settings": {"mqtt.device_id": "testbms", )"
+                        << R"("mqtt.venus_topic": "venus/battery", "stale.timeout_ms": 2000}})";
+  Process gw({TBGW_GW_BIN, "--serial", *device, "--mqtt", broker.url(), "--state-dir",
+              state.path().string(), "--http", "", "--can", "log:/dev/null", "--poll-interval-ms",
+              "300", "--config", config.string()});
+  ASSERT_TRUE(sub.until([&](const Messages&) { return sub.history().size() >= 3; }))
+      << gw.stderr_text();
+  const json fresh = json::parse(sub.history().back().second);
+  ASSERT_EQ(fresh["Alarms"]["BmsCable"], 0);
+  sim.write_line("fault silent on");
+  auto last_is_stale = [&](const Messages&) {
+    return json::parse(sub.history().back().second)["Alarms"]["BmsCable"] == 2;
+  };
+  ASSERT_TRUE(sub.until(last_is_stale, 20s)) << gw.stderr_text();
+  const std::size_t i_stale = sub.history().size() - 1;
+  const json last = json::parse(sub.history()[i_stale].second);
+  const json before = json::parse(sub.history()[i_stale - 1].second);
+  EXPECT_EQ(last["Info"]["MaxChargeCurrent"], 0.0);
+  EXPECT_EQ(last["Info"]["MaxDischargeCurrent"], 0.0);
+  EXPECT_LE(last["Info"]["MaxChargeVoltage"].get<double>(),
+            before["Dc"]["Voltage"].get<double>() + 1e-6)
+      << "CVL held at the last pack voltage: only CVL stops MPPTs that feed in PV";
+  EXPECT_LE(last["Info"]["MaxChargeVoltage"].get<double>(),
+            before["Info"]["MaxChargeVoltage"].get<double>());
+  EXPECT_EQ(last["Io"]["AllowToCharge"], 0);
+  EXPECT_EQ(last["Io"]["AllowToDischarge"], 0);
+  // Then silence: the driver times out instead of running on old limits.
+  EXPECT_FALSE(sub.until([&](const Messages&) { return sub.history().size() > i_stale + 1; }, 5s))
+      << "documents after the last one";
+  sim.write_line("fault silent off");
+  EXPECT_TRUE(sub.until(
+      [&](const Messages&) {
+        return json::parse(sub.history().back().second)["Alarms"]["BmsCable"] == 0;
+      },
+      20s))
+      << "fresh documents again";
+  gw.signal(SIGTERM);
+  EXPECT_EQ(gw.wait(), 0);
+}
+
 TEST(MqttBroker, GivenBrokerStallsAfterConnect_WhenKeepaliveExpires_ThenLostIsReportedAndRetried) {
   TempDir dir;
   TempDir state;
@@ -358,5 +409,5 @@ TEST(MqttBroker, GivenLiveConfigChanges_WhenSighup_ThenEntitiesAreAddedAndRemove
   // Every entity gets an empty retained config: Home Assistant removes it.
   ASSERT_TRUE(sub.until([](const Messages& m) { return count_prefix(m, "homeassistant/") == 0; }))
       << gw.proc->stderr_text();
-  EXPECT_EQ(sub.all().size(), 70U);  // 68 entities + 2 buttons, all emptied
+  EXPECT_EQ(sub.all().size(), 71U);  // 69 entities + 2 buttons, all emptied
 }

@@ -257,6 +257,24 @@ TEST(VenusPayload, GivenStaleOrInvalidData_WhenBuilt_ThenNothingIsSent) {
   EXPECT_TRUE(venus_json(v, 2'000, 10'000).empty());
 }
 
+TEST(VenusPayload, GivenTheLastDecision_WhenGoingSilent_ThenLimitsZeroAndCvlHeldAtThePack) {
+  auto v = battery_view(16);  // 16 x 3.3 V cells: 52.8 V
+  msg::ChargeDecision last = *v.decision;
+  last.pack_v = v.snapshot->pack_voltage_v;
+  last.cvl_ceiling_v = 58.4F;
+  last.ccl_ceiling_a = 150.0F;
+  last.dcl_ceiling_a = 200.0F;
+  const auto j = json::parse(venus_stale_json(v, last));
+  EXPECT_EQ(j["Info"]["MaxChargeCurrent"], 0.0);
+  EXPECT_EQ(j["Info"]["MaxDischargeCurrent"], 0.0);
+  EXPECT_LE(j["Info"]["MaxChargeVoltage"].get<double>(), 52.8 + 1e-6);
+  EXPECT_EQ(j["Alarms"]["BmsCable"], 2);
+  EXPECT_EQ(j["Io"]["AllowToCharge"], 0);
+  EXPECT_EQ(j["Io"]["AllowToDischarge"], 0);
+  // Without a decision the gateway could vouch for, nothing at all.
+  EXPECT_TRUE(venus_stale_json(v, msg::ChargeDecision{}).empty());
+}
+
 TEST(Command, GivenValidPayloads_WhenParsed_ThenTheCommand) {
   EXPECT_EQ(parse_command("ack_alert", R"({"id":"all"})").command->kind,
             CommandKind::ack_all_alerts);

@@ -263,7 +263,9 @@ TEST(ChargeInvariants,
     check(later);
   }
   EXPECT_GT(valid, 10'000) << "most random inputs must carry a decision";
-  EXPECT_GT(held, 50) << "the hold_safe path must be exercised";
+  // The hold window is the profile's (inside the random BMS's own envelope), so fewer random
+  // packs fall into it than into the fixed LiFePO4 window of old.
+  EXPECT_GT(held, 25) << "the hold_safe path must be exercised";
 }
 
 // --- rate limits -----------------------------------------------------------------------------

@@ -37,6 +37,39 @@ inline tinybms::BmsSettings factory_settings(int cells = 16) {
   return s;
 }
 
+// The real 14S Li-ion unit of spec/tinybms-protocol.md ("A real unit, as a decoder fixture"):
+// fully charged 4.150 V, fully discharged 3.000 V, early balancing 3.200 V, cutoffs 4.200 /
+// 2.900 V, over-current 60 A discharge / 20 A charge, over-heat 60 degC, cold charge 1 degC.
+inline tinybms::BmsSettings li_ion_unit_settings() {
+  tinybms::BmsSettings s;
+  s.fully_charged_cell_mv = 4150;
+  s.fully_discharged_cell_mv = 3000;
+  s.early_balancing_cell_mv = 3200;
+  s.charge_finished_current_ma = 1000;
+  s.capacity_ah = 66.0F;
+  s.series_cells = 14;
+  s.allowed_disbalance_mv = 15;
+  s.over_voltage_cutoff_cell_mv = 4200;
+  s.under_voltage_cutoff_cell_mv = 2900;
+  s.discharge_over_current_a = 60;
+  s.charge_over_current_a = 20;
+  s.over_heat_cutoff_c = 60;
+  s.low_temp_charge_cutoff_c = 1;
+  return s;
+}
+
+// A 16S LTO pack: fully charged 2.700 V, cutoffs 2.800 / 1.800 V.
+inline tinybms::BmsSettings lto_settings(int cells = 16) {
+  tinybms::BmsSettings s = factory_settings(cells);
+  s.fully_charged_cell_mv = 2700;
+  s.fully_discharged_cell_mv = 2000;
+  s.early_balancing_cell_mv = 2500;
+  s.over_voltage_cutoff_cell_mv = 2800;
+  s.under_voltage_cutoff_cell_mv = 1800;
+  s.low_temp_charge_cutoff_c = -20;
+  return s;
+}
+
 // A pack at rest: every cell at `cell_mv`, 25 degC on both external sensors, 60 % SOC.
 struct Pack {
   int cells = 16;

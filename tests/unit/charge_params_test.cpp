@@ -15,8 +15,21 @@ TEST(ChargeParamsCheck, GIVEN_defaults_WHEN_validated_THEN_no_issue) {
   EXPECT_TRUE(ChargeParams{}.validate().ok());
 }
 
+// 0 = from the BMS: no range issue, and no cross-check against a value the profile derives.
+TEST(ChargeParamsCheck, GIVEN_auto_cell_voltages_WHEN_validated_THEN_no_cross_issue) {
+  ChargeParams p;
+  p.float_cell_mv = 3600.0F;  // absorption stays 0 (from the BMS)
+  p.dvl_cell_mv = 3000.0F;    // the CVL floor stays 0
+  EXPECT_TRUE(p.validate().ok());
+  p.float_cell_mv = 0.0F;
+  p.absorption_cell_mv = 500.0F;  // neither 0 nor a cell voltage
+  ASSERT_EQ(p.validate().count, 1U);
+  EXPECT_EQ(p.validate().issues[0].field, "absorption_cell_mv");
+}
+
 TEST(ChargeParamsCheck, GIVEN_several_bad_fields_WHEN_validated_THEN_every_one_is_reported) {
   ChargeParams p;
+  p.absorption_cell_mv = 3450.0F;                // set by the owner (0 would be "from the BMS")
   p.float_cell_mv = 3600.0F;                     // above absorption
   p.ccl_max_a = 0.0F;                            // out of range
   p.stale_timeout_ms = 0;                        // out of range

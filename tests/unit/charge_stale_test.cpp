@@ -133,9 +133,12 @@ TEST(ChargeStale, GIVEN_stale_data_WHEN_fresh_data_returns_THEN_valid_and_ccl_ra
   EXPECT_EQ(d.ccl_a, 0.0F);
   EXPECT_EQ(text(d.ccl_reason), "CCL rising to 100.0 A at 20.0 A/min");
   EXPECT_EQ(d.dcl_a, before.dcl_a) << "DCL never starts at an artificial 0";
-  EXPECT_EQ(d.cvl_v, before.cvl_v);
+  // CCL 0 holds CVL at the pack voltage (16 x 3.300 V) until the current ramps.
+  EXPECT_FLOAT_EQ(d.cvl_v, 52.8F);
+  EXPECT_EQ(text(d.cvl_reason), "CVL held at 52.8 V (pack voltage) while CCL is 0");
   d = drive.hold(Pack{}, 20 * kSecond);
   EXPECT_NEAR(d.ccl_a, 20.0F / 3.0F, 0.01F);
+  EXPECT_EQ(d.cvl_v, before.cvl_v) << "then CVL is the phase's again";
   d = drive.hold(Pack{}, 5 * kMinute);
   EXPECT_EQ(d.ccl_a, 100.0F);
 }

@@ -338,19 +338,23 @@ TEST(ConfigValidate, GIVEN_change_breaking_a_cross_rule_WHEN_applied_THEN_error_
        "poll.lost_probe_interval_ms",
        "poll.response_timeout_ms"},
       {{{"stale.timeout_ms", int64_t{1000}}}, "stale.timeout_ms", "poll.live_interval_ms"},
-      {{{"charge.float_cell_mv", int64_t{3460}}},
+      // The per-cell charge voltages default to 0 (from the BMS), which takes part in no cross
+      // rule: both sides are set by the owner here.
+      {{{"charge.absorption_cell_mv", int64_t{3450}}, {"charge.float_cell_mv", int64_t{3460}}},
        "charge.float_cell_mv",
        "charge.absorption_cell_mv"},
-      {{{"charge.absorption_cell_mv", int64_t{3510}}},
+      {{{"charge.absorption_cell_mv", int64_t{3510}}, {"charge.max_cell_target_mv", int64_t{3500}}},
        "charge.max_cell_target_mv",
        "charge.absorption_cell_mv"},
-      {{{"charge.rebulk_min_cell_mv", int64_t{3375}}},
+      {{{"charge.rebulk_min_cell_mv", int64_t{3375}}, {"charge.float_cell_mv", int64_t{3375}}},
        "charge.rebulk_min_cell_mv",
        "charge.float_cell_mv"},
-      {{{"charge.cvl_floor_cell_mv", int64_t{3400}}},
+      {{{"charge.cvl_floor_cell_mv", int64_t{3400}}, {"charge.float_cell_mv", int64_t{3375}}},
        "charge.cvl_floor_cell_mv",
        "charge.float_cell_mv"},
-      {{{"charge.dvl_cell_mv", int64_t{3300}}}, "charge.dvl_cell_mv", "charge.cvl_floor_cell_mv"},
+      {{{"charge.dvl_cell_mv", int64_t{3300}}, {"charge.cvl_floor_cell_mv", int64_t{3300}}},
+       "charge.dvl_cell_mv",
+       "charge.cvl_floor_cell_mv"},
       {{{"alert.cell_high_alarm_margin_mv", int64_t{60}}},
        "alert.cell_high_warning_margin_mv",
        "alert.cell_high_alarm_margin_mv"},
@@ -397,6 +401,21 @@ TEST(ConfigValidate, GIVEN_change_breaking_a_cross_rule_WHEN_applied_THEN_error_
     EXPECT_TRUE(found) << c.key << " vs " << c.other;
     EXPECT_EQ(config, defaults());
   }
+}
+
+TEST(ConfigValidate, GIVEN_a_charge_voltage_from_the_bms_WHEN_the_other_side_is_set_THEN_accepted) {
+  GatewayConfig config;
+  // absorption stays 0 (from the BMS): a float the owner sets is not compared with it.
+  const std::vector<ConfigSetting> set_float{{"charge.float_cell_mv", std::int64_t{4000}}};
+  EXPECT_TRUE(apply_settings(config, set_float).ok());
+  EXPECT_EQ(config.charge_float_cell_mv, 4000);
+  // 0 is accepted although it is below the range, and only for these keys.
+  const std::vector<ConfigSetting> back_to_auto{{"charge.float_cell_mv", std::int64_t{0}}};
+  EXPECT_TRUE(apply_settings(config, back_to_auto).ok());
+  const std::vector<ConfigSetting> zero_current{{"charge.ccl_max_a", std::int64_t{0}}};
+  const ConfigErrors bad = apply_settings(config, zero_current);
+  ASSERT_EQ(bad.size(), 1U);
+  EXPECT_EQ(bad[0].kind, Kind::out_of_range);
 }
 
 TEST(ConfigValidate, GIVEN_related_keys_changed_together_WHEN_applied_THEN_order_does_not_matter) {

@@ -6,13 +6,19 @@
 namespace tbgw::venus {
 namespace {
 
-msg::ChargeDecision decision(float cvl, float ccl, float dcl, float dvl = 46.4F) {
+// A 16S LiFePO4 decision with its bounds (decision_guard.hpp): the pack at `pack_v`.
+msg::ChargeDecision decision(float cvl, float ccl, float dcl, float dvl = 46.4F,
+                             float pack_v = 53.0F) {
   msg::ChargeDecision d;
   d.valid = true;
   d.cvl_v = cvl;
   d.ccl_a = ccl;
   d.dcl_a = dcl;
   d.dvl_v = dvl;
+  d.pack_v = pack_v;
+  d.cvl_ceiling_v = 58.4F;
+  d.ccl_ceiling_a = 150.0F;
+  d.dcl_ceiling_a = 200.0F;
   return d;
 }
 
@@ -67,15 +73,28 @@ TEST(VenusLimits, GivenRiseWithinDeadband_WhenIntervalElapsed_ThenNotPublished) 
   EXPECT_FLOAT_EQ(l.update(decision(55.2F, 100.5F, 150.0F), false, 60'000).ccl_a, 100.0F);
 }
 
-TEST(VenusLimits, GivenStaleData_WhenDefaultPolicy_ThenCurrentsZeroAndVoltagesKept) {
+// systemcalc has no staleness timeout and with ESS feed-in only CVL stops the MPPTs: CVL is held
+// at min(last CVL, last pack voltage), valid, so the battery stays the selected BMS.
+TEST(VenusLimits, GivenStaleData_WhenDefaultPolicy_ThenCurrentsZeroAndCvlHeldAtThePack) {
   VenusLimits l;
-  l.update(decision(55.2F, 100.0F, 150.0F), false, 0);
+  l.update(decision(55.2F, 100.0F, 150.0F, 46.4F, 52.75F), false, 0);
   const auto p = l.update(decision(55.2F, 100.0F, 150.0F), true, 1000);
   ASSERT_TRUE(p.valid);
   EXPECT_FLOAT_EQ(p.ccl_a, 0.0F);
   EXPECT_FLOAT_EQ(p.dcl_a, 0.0F);
-  EXPECT_FLOAT_EQ(p.cvl_v, 55.2F);
+  EXPECT_FLOAT_EQ(p.cvl_v, 52.7F);  // the last pack voltage, rounded down to the wire's 0.1 V
   EXPECT_FLOAT_EQ(p.dvl_v, 46.4F);
+  // It stays there for as long as the data is stale (it never climbs back on its own).
+  EXPECT_FLOAT_EQ(l.update(decision(55.2F, 100.0F, 150.0F), true, 600'000).cvl_v, 52.7F);
+}
+
+TEST(VenusLimits, GivenPublishedCclStillZero_WhenTheDecisionRamps_ThenCvlStaysAtThePack) {
+  VenusLimits l;
+  l.update(decision(53.0F, 0.0F, 150.0F), false, 0);
+  // The decision's CCL rises; the gate publishes it only after the rise interval.
+  const auto p = l.update(decision(55.2F, 10.0F, 150.0F), false, 1000);
+  EXPECT_FLOAT_EQ(p.ccl_a, 0.0F);
+  EXPECT_LE(p.cvl_v, 53.0F);
 }
 
 TEST(VenusLimits, GivenStaleThenFresh_WhenUpdated_ThenCurrentsRampFromZero) {
@@ -94,8 +113,8 @@ TEST(VenusLimits, GivenStaleData_WhenHandBackPolicy_ThenAllInvalidAndRampOnRetur
   EXPECT_FALSE(l.update(decision(55.2F, 100.0F, 100.0F), true, 1000).valid);
   const auto back = l.update(decision(55.2F, 100.0F, 100.0F), false, 2000);
   ASSERT_TRUE(back.valid);
-  EXPECT_FLOAT_EQ(back.cvl_v, 55.2F);
   EXPECT_FLOAT_EQ(back.ccl_a, 0.0F);
+  EXPECT_FLOAT_EQ(back.cvl_v, 53.0F) << "CCL 0: CVL at the pack until the current ramps";
 }
 
 }  // namespace

@@ -29,6 +29,11 @@ msg::ChargeDecision decision() {
   d.ccl_a = 50.0F;
   d.dcl_a = 100.0F;
   d.dvl_v = 11.6F;
+  // The bounds every valid decision carries (decision_guard.hpp): a 4S LiFePO4 pack.
+  d.pack_v = 13.2F;
+  d.cvl_ceiling_v = 14.6F;
+  d.ccl_ceiling_a = 150.0F;
+  d.dcl_ceiling_a = 200.0F;
   return d;
 }
 
@@ -124,7 +129,8 @@ TEST(VenusMapper, GivenOldSnapshot_WhenMapped_ThenMeasurementsInvalidCableAlarmL
   EXPECT_EQ(r.integer(Path::system_nr_of_modules_online), 0);
   EXPECT_DOUBLE_EQ(r.real(Path::info_max_charge_current), 0.0);
   EXPECT_DOUBLE_EQ(r.real(Path::info_max_discharge_current), 0.0);
-  EXPECT_DOUBLE_EQ(r.real(Path::info_max_charge_voltage), 13.8);
+  // CVL held at the last pack voltage (13.2 V), valid: only CVL stops MPPTs feeding in PV.
+  EXPECT_NEAR(r.real(Path::info_max_charge_voltage), 13.2, 1e-5);
   EXPECT_EQ(r.integer(Path::io_allow_to_charge), 0);
 }
 

@@ -25,7 +25,8 @@ function skeleton() {
         kv([['Charge voltage (CVL)', '–', 'cvl'], ['', '', 'cvl-reason'],
           ['Charge current (CCL)', '–', 'ccl'], ['', '', 'ccl-reason'],
           ['Discharge current (DCL)', '–', 'dcl'], ['', '', 'dcl-reason'],
-          ['Charge phase', '–', 'phase']])),
+          ['Charge phase', '–', 'phase'],
+          ['Charge profile', '–', 'profile'], ['', '', 'profile-temp']])),
       el('section', { class: 'card', 'aria-labelledby': 'h-temps' },
         el('h2', { id: 'h-temps' }, 'Temperatures and links'),
         kv([['BMS internal', '–', 't0'], ['Sensor 1', '–', 't1'], ['Sensor 2', '–', 't2'],
@@ -109,6 +110,16 @@ export function render(doc, connectionLost) {
     setText('ccl-reason', l.ccl_reason || '');
     setText('dcl-reason', l.dcl_reason || '');
     setText('phase', `${l.charge_phase}${l.phase_reason ? ` (${l.phase_reason})` : ''}`);
+  }
+  // The charge profile the gateway derived from the BMS's own settings (docs/victron.md).
+  const p = doc && doc.charge_profile;
+  if (p) {
+    const clamped = (p.clamps || []).map((c) => c.text).join('; ');
+    setText('profile', `${p.text.replace(/^charge profile: /, '')}${clamped ? ` — clamped: ${clamped}` : ''}`);
+    setText('profile-temp', p.temperature_text || '');
+  } else if (doc) {
+    setText('profile', 'waiting for the BMS settings');
+    setText('profile-temp', '');
   }
   if (doc && doc.link) setText('link', doc.link.status === 'up' ? 'up' : `${doc.link.status} (${doc.link.reason})`);
   if (doc && doc.can) {

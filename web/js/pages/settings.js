@@ -25,7 +25,9 @@ function inputFor(k, value, id) {
     return el('select', common, ...k.allowed.map((n) => el('option', { value: String(n), selected: n === value }, String(n))));
   }
   if (k.type === 'int' || k.type === 'float') {
-    return el('input', { ...common, type: 'number', inputmode: 'decimal', step: k.type === 'int' ? '1' : 'any', min: String(k.min), max: String(k.max), value: String(value) });
+    // 0 = from the BMS (the charge profile) for the per-cell charge voltages.
+    const min = k.from_bms ? '0' : String(k.min);
+    return el('input', { ...common, type: 'number', inputmode: 'decimal', step: k.type === 'int' ? '1' : 'any', min, max: String(k.max), value: String(value), placeholder: k.from_bms ? '0 = from the BMS' : undefined });
   }
   return el('input', { ...common, type: k.secret ? 'password' : 'text', autocomplete: k.secret ? 'new-password' : 'off', maxlength: k.max_length ? String(k.max_length) : undefined, value: value === null ? '' : String(value) });
 }
