@@ -4,11 +4,17 @@
 
 #include "core/config/to_alert_thresholds.hpp"
 #include "core/config/to_charge_params.hpp"
+#include "core/control/pack_facts.hpp"
 
 namespace tbgw::app {
 
 control::ChargeParams charge_params_from(const config::GatewayConfig& cfg) {
   return config::to_charge_params(cfg);
+}
+
+tinybms::ConsistencyLimits consistency_limits_from(const config::GatewayConfig& cfg) {
+  const float window_mv = control::min_cutoff_window_mv(charge_params_from(cfg));
+  return {static_cast<std::int32_t>(window_mv)};
 }
 
 alerts::AlertThresholds alert_thresholds_from(const config::GatewayConfig& cfg) {

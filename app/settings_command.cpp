@@ -7,8 +7,10 @@
 //   316=2800
 //
 // Values are raw register units (the unit column of the listing: mV for cell voltages, 0.01 Ah
-// for the capacity). Exit status: 0 done (and verified), 1 the BMS did not answer or a value
-// did not read back, 2 a bad --set (nothing is written then).
+// for the capacity). Each value is range-checked before the port is opened; the whole set is
+// checked against the other settings (check_settings_consistency) once they have been read,
+// before anything is written. Exit status: 0 done (and verified), 1 the BMS did not answer or a
+// value did not read back, 2 a bad --set or a set that conflicts (nothing is written then).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
@@ -23,11 +25,13 @@
 #include "app/bms_link.hpp"
 #include "app/config_loader.hpp"
 #include "app/event_format.hpp"
+#include "app/gateway_config_map.hpp"
 #include "app/run.hpp"
 #include "app/sim_setup.hpp"
 #include "core/config/to_poller_config.hpp"
 #include "core/tinybms/bms_settings.hpp"
 #include "core/tinybms/registers.hpp"
+#include "core/tinybms/settings_consistency.hpp"
 #include "platform/linux/config_store.hpp"
 
 namespace tbgw::app {
@@ -145,6 +149,13 @@ int run_settings_command(const Options& options) {
           settings_seen = true;
           print_settings(link->poller().registers());
           if (writes.empty()) return finish(0);
+          const auto consistent = tinybms::check_settings_consistency(
+              link->poller().registers(), writes, consistency_limits_from(loaded.config));
+          if (!consistent.ok()) {
+            std::fprintf(stderr, "tinybms-gw settings: refused, nothing was written: %s\n",
+                         tinybms::describe(consistent.error()).c_str());
+            return finish(2);
+          }
           auto queued = link->write_settings(writes);
           if (!queued.ok()) {
             std::fprintf(stderr, "tinybms-gw settings: write refused: %s\n",

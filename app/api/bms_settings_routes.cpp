@@ -4,7 +4,10 @@
 // Values in bodies are engineering values in the unit the listing shows (mV, A, 0.01 Ah steps
 // given as Ah...), or {"raw": N} for the raw word. Every name is validated by the catalogue
 // (writable, defined, range, listed codes) before anything is sent; one bad entry refuses the
-// whole body (422, every bad name listed). A write is queued through
+// whole body (422, every bad name listed). Then the set that would result is checked against
+// the other settings (check_settings_consistency: the per-cell voltage order, the temperature
+// cutoffs); a conflict refuses the body too (422 inconsistent_settings naming the pair, or
+// settings_not_read before the gateway has read them). A write is queued through
 // GatewayServices::write_bms_settings and answered when the settings_write channel reports the
 // read-back (200 verified, 502 otherwise) or after the timeout (504). One write at a time:
 // 409 while one is pending. Import with dry_run=true only shows the diff.
@@ -16,6 +19,7 @@
 #include "app/gateway_impl.hpp"
 #include "core/tinybms/bms_settings.hpp"
 #include "core/tinybms/registers.hpp"
+#include "core/tinybms/settings_consistency.hpp"
 
 namespace tbgw::app::api {
 
@@ -201,6 +205,40 @@ ParsedWrites parse_writes(const json& settings, const tinybms::RegisterBank& ban
   return out;
 }
 
+json conflict_side_json(const tinybms::ConflictSide& side) {
+  return {{"address", side.address},
+          {"name", side.name},
+          {"label", side.label},
+          {"unit", side.unit},
+          {"value", side.known ? json(side.value) : json(nullptr)},
+          {"written", side.written}};
+}
+
+// The 422 for a set that breaks a rule between registers (or cannot be judged because the
+// settings were not read yet); nullopt when the resulting set is consistent. The conflict is
+// also given as data beside the usual error fields, for a form that marks both inputs.
+std::optional<ApiResponse> refuse_inconsistent(const tinybms::RegisterBank& bank,
+                                               const std::vector<tinybms::RegisterWrite>& writes,
+                                               const tinybms::ConsistencyLimits& limits) {
+  const auto checked = tinybms::check_settings_consistency(bank, writes, limits);
+  if (checked.ok()) return std::nullopt;
+  const tinybms::SettingsConflict c = checked.error();
+  const std::string sentence(tinybms::describe(c).view());
+  const bool unknown = c.error == tinybms::ConsistencyError::current_unknown;
+  ApiResponse r = error_response(
+      422, unknown ? "settings_not_read" : "inconsistent_settings",
+      "nothing was written: " + sentence,
+      {{std::string(c.first.name), sentence}, {std::string(c.second.name), sentence}});
+  json body = json::parse(r.body);
+  body["error"]["conflict"] = {{"rule", c.rule},
+                               {"error", tinybms::to_string(c.error)},
+                               {"first", conflict_side_json(c.first)},
+                               {"relation", unknown ? json(nullptr) : json(c.relation)},
+                               {"second", conflict_side_json(c.second)}};
+  r.body = dump(body);
+  return r;
+}
+
 void start_write(ApiRouter::Impl& impl, const ApiRequest& request, ParsedWrites parsed,
                  Reply& reply) {
   if (impl.settings_write) {
@@ -289,6 +327,10 @@ void route_bms_settings_patch(ApiRouter::Impl& impl, const ApiRequest& request, 
   if (!parsed.errors.empty()) {
     return reply(error_response(422, "invalid_settings", "nothing was written", parsed.errors));
   }
+  if (auto refused = refuse_inconsistent(impl.services.registers(), parsed.writes,
+                                         consistency_limits_from(impl.services.config()))) {
+    return reply(std::move(*refused));
+  }
   start_write(impl, request, std::move(parsed), reply);
 }
 
@@ -327,6 +369,11 @@ void route_bms_settings_import(ApiRouter::Impl& impl, const ApiRequest& request,
   ParsedWrites parsed = parse_writes(*it, impl.services.registers(), true);
   if (!parsed.errors.empty()) {
     return reply(error_response(422, "invalid_settings", "nothing was written", parsed.errors));
+  }
+  // Also on a dry run: it shows what the real import would do, and that would be refused.
+  if (auto refused = refuse_inconsistent(impl.services.registers(), parsed.writes,
+                                         consistency_limits_from(impl.services.config()))) {
+    return reply(std::move(*refused));
   }
   if (dry_run) {
     return reply(json_response({{"dry_run", true}, {"changes", std::move(parsed.changes)}}));

@@ -15,7 +15,9 @@
 // sent: writable at all, defined (not reserved), inside the documented range (and one of the
 // listed codes), and for low-byte-only registers (331-343) that the high byte is carried over
 // from the value just read (read, modify the low byte with merge_low_byte, write back). The
-// rejection says which bound was broken. SettingChange / describe_change / diff_settings turn
+// rejection says which bound was broken. The registers against each other (316 < 301 < 303 <
+// 300 < 315, 320 < 319) are checked by check_settings_consistency (settings_consistency.hpp)
+// on the set a write would leave. SettingChange / describe_change / diff_settings turn
 // raw words into "what exactly changed" with names, units and engineering values.
 //
 // Bounds: pure functions over fixed-size values; no allocation.

@@ -5,6 +5,8 @@
 // (raw rows with known values), CSV export, bad parameters; and the bounded query queue.
 #include <atomic>
 #include <future>
+#include <initializer_list>
+#include <map>
 
 #include "api_harness.hpp"
 #include "app/api/history_queries.hpp"
@@ -90,6 +92,106 @@ TEST(ApiBmsSettings, GivenBadBodies_WhenPatched_Then4xxAndNothingWritten) {
   }
   h.run_for(std::chrono::milliseconds(300));
   EXPECT_EQ(sim_settings(h), before);
+}
+
+// The raw values GET /api/bms/settings lists for `names`.
+std::map<std::string, json> listed_raw(ApiHarness& h, std::initializer_list<const char*> names) {
+  const json j = h.call_json("GET", "/api/bms/settings");
+  std::map<std::string, json> out;
+  for (const auto& s : j["settings"]) {
+    for (const char* n : names) {
+      if (s["name"] == n) out[n] = s["raw"];
+    }
+  }
+  return out;
+}
+
+TEST(ApiBmsSettings, GivenCutoffsInsideOut_WhenPatched_Then422NamingThePairAndNothingWritten) {
+  // The incident: 315 = 1200 and 316 = 3500 (with 300 = 1200, 301 = 3500), each inside its
+  // own range, was written and verified, and the BMS went to fault.
+  ApiHarness h;
+  h.wait_for_settings();
+  const auto before = sim_settings(h);
+  const auto names = {"over_voltage_cutoff_per_cell", "under_voltage_cutoff_per_cell",
+                      "fully_charged_voltage_per_cell", "fully_discharged_voltage_per_cell",
+                      "early_balancing_threshold_per_cell"};
+  const auto listed_before = listed_raw(h, names);
+  const ApiResponse r = h.call("PATCH", "/api/bms/settings",
+                               R"({"over_voltage_cutoff_per_cell": 1200,
+                                   "under_voltage_cutoff_per_cell": 3500,
+                                   "fully_charged_voltage_per_cell": 1200,
+                                   "fully_discharged_voltage_per_cell": 3500})");
+  ASSERT_EQ(r.status, 422) << r.body;
+  EXPECT_TRUE(has_error_shape(r));
+  const json e = json::parse(r.body)["error"];
+  EXPECT_EQ(e["code"], "inconsistent_settings");
+  const std::string sentence =
+      "under-voltage cutoff (316) 3500 mV must be below fully discharged (301) 3500 mV";
+  EXPECT_EQ(e["message"], "nothing was written: " + sentence) << r.body;
+  ASSERT_EQ(e["details"].size(), 2U) << r.body;
+  EXPECT_EQ(e["details"][0]["key"], "under_voltage_cutoff_per_cell");
+  EXPECT_EQ(e["details"][1]["key"], "fully_discharged_voltage_per_cell");
+  EXPECT_EQ(e["details"][0]["message"], sentence);
+  const json& c = e["conflict"];
+  EXPECT_EQ(c["rule"], "cell_voltage_order");
+  EXPECT_EQ(c["relation"], "must be below");
+  EXPECT_EQ(c["first"]["address"], 316);
+  EXPECT_EQ(c["first"]["value"], 3500);
+  EXPECT_EQ(c["first"]["written"], true);
+  EXPECT_EQ(c["second"]["address"], 301);
+  EXPECT_EQ(c["second"]["unit"], "mV");
+
+  h.run_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(sim_settings(h), before);
+  // A fresh read from the BMS shows the same values.
+  const auto reads_before = h.channels().settings.stats().published;
+  h.services().reread_bms_settings();
+  ASSERT_TRUE(h.run_until([&] { return h.channels().settings.stats().published > reads_before; }));
+  EXPECT_EQ(listed_raw(h, names), listed_before);
+  EXPECT_EQ(listed_before.at("over_voltage_cutoff_per_cell"), before[315 - 300]);
+}
+
+TEST(ApiBmsSettings, GivenConsistentMultiRegisterWrite_WhenPatched_ThenVerified) {
+  ApiHarness h;
+  h.wait_for_settings();
+  const ApiResponse r =
+      h.call("PATCH", "/api/bms/settings",
+             R"({"over_voltage_cutoff_per_cell": 3600, "under_voltage_cutoff_per_cell": 2700})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["status"], "verified");
+  EXPECT_EQ(h.sim().simulator().model().settings().read(315), 3600);
+  EXPECT_EQ(h.sim().simulator().model().settings().read(316), 2700);
+}
+
+TEST(ApiBmsSettings, GivenProfileWithCutoffsInsideOut_WhenImported_Then422EvenOnDryRun) {
+  ApiHarness h;
+  h.wait_for_settings();
+  const auto before = sim_settings(h);
+  json profile = json::parse(h.call("GET", "/api/bms/settings/export").body);
+  profile["settings"]["fully_charged_voltage_per_cell"] = 3700;  // above 315 = 3650
+  for (const char* query : {"dry_run=true", ""}) {
+    const ApiResponse r = h.call("POST", "/api/bms/settings/import", profile.dump(), query);
+    EXPECT_EQ(r.status, 422) << query << " -> " << r.body;
+    EXPECT_TRUE(has_error_shape(r));
+    EXPECT_EQ(json::parse(r.body)["error"]["conflict"]["second"]["address"], 315) << r.body;
+  }
+  h.run_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(sim_settings(h), before);
+}
+
+TEST(ApiBmsSettings, GivenSettingsNotReadYet_WhenCutoffPatched_Then422SettingsNotRead) {
+  ApiHarness h;  // the loop has not run: nothing has been read from the BMS
+  ASSERT_FALSE(h.services().registers().valid(316));
+  const ApiResponse r =
+      h.call("PATCH", "/api/bms/settings", R"({"over_voltage_cutoff_per_cell": 3600})");
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_TRUE(has_error_shape(r));
+  const json e = json::parse(r.body)["error"];
+  EXPECT_EQ(e["code"], "settings_not_read") << r.body;
+  EXPECT_EQ(e["conflict"]["first"]["value"], nullptr);
+  EXPECT_NE(e["message"].get<std::string>().find("has not been read from the BMS yet"),
+            std::string::npos)
+      << r.body;
 }
 
 TEST(ApiBmsSettings, GivenWritePending_WhenSecondWrite_Then409) {

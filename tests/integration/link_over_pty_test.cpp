@@ -263,6 +263,38 @@ TEST(SettingsCommand, GivenOutOfRangeValue_WhenWritten_ThenRefusedWithRangeAndNo
   EXPECT_NE(row.substr(0, row.find('\n')).find(" 3650 "), std::string::npos) << listing;
 }
 
+TEST(SettingsCommand, GivenCutoffsInsideOut_WhenWritten_ThenRefusedNamingThePairAndNothingChanges) {
+  // Each value is inside its own range; together they are impossible (the BMS would fault).
+  Sim sim({"--seed", "4"});
+  ASSERT_FALSE(sim.device.empty());
+  Process write(gw_args({"settings", "--serial", sim.device, "--set", "315=1200", "--set",
+                         "316=3500", "--set", "300=1200", "--set", "301=3500"}));
+  std::string out;
+  while (auto line = write.read_line(20s)) out += *line + "\n";
+  EXPECT_EQ(write.wait(), 2) << out << write.stderr_text();
+  const std::string err = write.stderr_text();
+  EXPECT_NE(err.find("refused, nothing was written: under-voltage cutoff (316) 3500 mV must be "
+                     "below fully discharged (301) 3500 mV"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(out.find("write verified"), std::string::npos) << out;
+
+  Process read(gw_args({"settings", "--serial", sim.device}));
+  std::string listing;
+  while (auto line = read.read_line(20s)) listing += *line + "\n";
+  EXPECT_EQ(read.wait(), 0);
+  // The simulator's LiFePO4 settings, unchanged.
+  for (const auto& [reg, value] : {std::pair<const char*, const char*>{"\n315   ", " 3650 "},
+                                   {"\n316   ", " 2800 "},
+                                   {"\n300   ", " 3550 "},
+                                   {"\n301   ", " 2900 "}}) {
+    const auto at = listing.find(reg);
+    ASSERT_NE(at, std::string::npos) << reg << listing;
+    const auto row = listing.substr(at + 1);
+    EXPECT_NE(row.substr(0, row.find('\n')).find(value), std::string::npos) << reg << listing;
+  }
+}
+
 TEST(CommandLine, GivenNoSerialAndNoSimulate_WhenStarted_ThenClearErrorAndExit2) {
   Process gw(gw_args({}));
   EXPECT_EQ(gw.wait(), 2);
