@@ -26,7 +26,7 @@ function skeleton() {
           ['Charge current (CCL)', '–', 'ccl'], ['', '', 'ccl-reason'],
           ['Discharge current (DCL)', '–', 'dcl'], ['', '', 'dcl-reason'],
           ['Charge phase', '–', 'phase'],
-          ['Charge profile', '–', 'profile'], ['', '', 'profile-temp']])),
+          ['Charge profile', '–', 'profile-chem'], ['', '', 'profile'], ['', '', 'profile-temp']])),
       el('section', { class: 'card', 'aria-labelledby': 'h-temps' },
         el('h2', { id: 'h-temps' }, 'Temperatures and links'),
         kv([['BMS internal', '–', 't0'], ['Sensor 1', '–', 't1'], ['Sensor 2', '–', 't2'],
@@ -115,10 +115,12 @@ export function render(doc, connectionLost) {
   const p = doc && doc.charge_profile;
   if (p) {
     const clamped = (p.clamps || []).map((c) => c.text).join('; ');
+    setText('profile-chem', `${p.chemistry_name} from the BMS`);
     setText('profile', `${p.text.replace(/^charge profile: /, '')}${clamped ? ` — clamped: ${clamped}` : ''}`);
     setText('profile-temp', p.temperature_text || '');
   } else if (doc) {
-    setText('profile', 'waiting for the BMS settings');
+    setText('profile-chem', 'waiting for the BMS settings');
+    setText('profile', '');
     setText('profile-temp', '');
   }
   if (doc && doc.link) setText('link', doc.link.status === 'up' ? 'up' : `${doc.link.status} (${doc.link.reason})`);
