@@ -19,6 +19,8 @@ namespace tbgw::app::api {
 namespace {
 
 constexpr std::int64_t kDefaultSpanMs = 3'600'000;
+// The latest time a query may name: 9999-12-31T23:59:59.999Z.
+constexpr std::int64_t kLatestTimeMs = 253'402'300'799'999;
 constexpr std::int64_t kRawMaxSpanMs = 2 * 3'600'000;
 constexpr std::int64_t kMinuteMaxSpanMs = 7 * 86'400'000LL;
 constexpr std::size_t kDefaultPoints = 5'000;
@@ -43,20 +45,23 @@ std::optional<ApiResponse> parse_params(const ApiRequest& request, bool tiers, H
   std::vector<std::pair<std::string, std::string>> errors;
   p.to_ms = platform::unix_now_ms();
   p.from_ms = p.to_ms - kDefaultSpanMs;
-  if (auto to = query_param(request.query, "to")) {
-    if (auto v = parse_time(*to))
-      p.to_ms = *v;
-    else
-      errors.emplace_back("to", "expected unix milliseconds or ISO 8601 UTC");
-  }
-  if (auto from = query_param(request.query, "from")) {
-    if (auto v = parse_time(*from))
-      p.from_ms = *v;
-    else
-      errors.emplace_back("from", "expected unix milliseconds or ISO 8601 UTC");
-  } else {
-    p.from_ms = p.to_ms - kDefaultSpanMs;
-  }
+  // Every time is range-checked before any arithmetic on it: INT64_MIN - a span overflowed.
+  auto read_time = [&errors, &request](const char* key, std::int64_t& out) {
+    const auto text = query_param(request.query, key);
+    if (!text) return false;
+    const auto v = parse_time(*text);
+    if (!v) {
+      errors.emplace_back(key, "expected unix milliseconds or ISO 8601 UTC");
+    } else if (*v < 0 || *v > kLatestTimeMs) {
+      errors.emplace_back(
+          key, "outside 1970-01-01 .. 9999-12-31 (0.." + std::to_string(kLatestTimeMs) + " ms)");
+    } else {
+      out = *v;
+    }
+    return true;
+  };
+  (void)read_time("to", p.to_ms);
+  if (!read_time("from", p.from_ms)) p.from_ms = p.to_ms - kDefaultSpanMs;
   if (errors.empty() && p.from_ms >= p.to_ms) errors.emplace_back("from", "must be before to");
   if (auto mp = query_param(request.query, "max_points")) {
     std::size_t n = 0;
