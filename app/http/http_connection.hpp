@@ -120,7 +120,9 @@ class HttpConnection final : public Closable,
     auto& msg = parser_->get();
     IncomingRequest& r = current_;
     r = {};
-    r.method = std::string(msg.method_string());
+    // HEAD is GET without the body (RFC 9110 9.3.2): routed as GET, the body dropped at write.
+    head_ = msg.method() == http::verb::head;
+    r.method = head_ ? std::string("GET") : std::string(msg.method_string());
     r.target = std::string(msg.target());
     r.body = std::move(msg.body());
     auto field = [&msg](auto name) { return std::string(msg[name]); };
@@ -213,6 +215,9 @@ class HttpConnection final : public Closable,
     out->body() = std::move(res.body);
     out->keep_alive(keep_alive_ && !error_close);
     out->prepare_payload();
+    // Content-Length stays the GET body's; no body bytes may follow, or the next response on a
+    // keep-alive connection would start inside them.
+    if (head_) out->body().clear();
     const bool close_after = !out->keep_alive();
     lowest().expires_after(kRequestTimeout);
     http::async_write(stream_, *out,
@@ -267,6 +272,7 @@ class HttpConnection final : public Closable,
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   IncomingRequest current_;
   bool keep_alive_ = true;
+  bool head_ = false;  // the request being answered is a HEAD
   unsigned version_ = 11;
   bool closed_ = false;
   std::array<char, 4096> drain_buf_{};

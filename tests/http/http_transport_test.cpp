@@ -63,6 +63,27 @@ TEST(HttpTransport, GIVEN_bad_paths_WHEN_requested_THEN_400_before_any_auth) {
   EXPECT_EQ(status_of(get(gw.port(), "/api/status?x=%00")), 401) << "the query is the router's";
 }
 
+// Issue 18 item 7: HEAD is GET without a body. A body after HEAD's headers broke the next
+// response on a keep-alive connection, and HEAD / was 404 while GET / was 200.
+TEST(HttpTransport, GIVEN_head_requests_WHEN_pipelined_with_a_get_THEN_headers_only_then_the_get) {
+  GatewayUnderTest gw;
+  for (const char* target : {"/", "/api/status"}) {
+    const std::string r = raw_exchange(gw.port(), std::string("HEAD ") + target +
+                                                      " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                                                      "GET /index.html HTTP/1.1\r\nHost: "
+                                                      "127.0.0.1\r\nConnection: close\r\n\r\n");
+    const auto end_of_head = r.find("\r\n\r\n");
+    ASSERT_NE(end_of_head, std::string::npos) << target << "\n" << r.substr(0, 300);
+    const std::string head = r.substr(0, end_of_head);
+    EXPECT_EQ(status_of(r), std::string(target) == "/" ? 200 : 401) << head;
+    EXPECT_NE(head.find("Content-Length: "), std::string::npos) << head;
+    EXPECT_EQ(r.compare(end_of_head + 4, 9, "HTTP/1.1 "), 0)
+        << target << ": the next response must follow the HEAD headers at once\n"
+        << r.substr(end_of_head, 200);
+    EXPECT_EQ(status_of(r.substr(end_of_head + 4)), 200) << r.substr(end_of_head + 4, 200);
+  }
+}
+
 TEST(HttpTransport, GIVEN_a_slow_loris_client_WHEN_headers_trickle_in_THEN_it_is_closed) {
   GatewayUnderTest gw;
   const int fd = connect_to(gw.port());
