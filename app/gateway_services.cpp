@@ -44,13 +44,24 @@ std::size_t GatewayServices::acknowledge_all_alerts() {
   return g_.pipeline.alerts().acknowledge_all(platform::now_ms());
 }
 
-void GatewayServices::reset_energy_counters() {
-  spdlog::warn("energy counters reset (were {:.0f} Wh charged, {:.0f} Wh discharged)",
-               g_.energy_counter.snapshot().wh_charged, g_.energy_counter.snapshot().wh_discharged);
+Result<void, GatewayServices::EnergyResetError> GatewayServices::reset_energy_counters() {
+  const msg::EnergyCounters before = g_.energy_counter.snapshot();
+  const energy::EnergyPeriodsState periods_before = g_.energy_periods.state();
   g_.energy_counter.reset();
   g_.energy_periods.reset();
-  (void)g_.ch.energy.publish(g_.energy_counter.snapshot());
   g_.save_energy("reset");
+  if (g_.energy_save_failed) {
+    // The files still hold the old counters (atomic writes): memory goes back to them too, so
+    // the next successful save writes what was there, not a reset nobody could rely on.
+    (void)g_.energy_counter.restore(before);
+    (void)g_.energy_periods.restore(periods_before);
+    spdlog::error("energy counters reset refused: the reset could not be saved");
+    return Err(EnergyResetError::save_failed);
+  }
+  spdlog::warn("energy counters reset (were {:.0f} Wh charged, {:.0f} Wh discharged)",
+               before.wh_charged, before.wh_discharged);
+  (void)g_.ch.energy.publish(g_.energy_counter.snapshot());
+  return {};
 }
 
 void GatewayServices::reread_bms_settings() {

@@ -87,8 +87,11 @@ class GatewayServices {
   // False when the alert is not active or already acknowledged.
   bool acknowledge_alert(msg::AlertId id);
   std::size_t acknowledge_all_alerts();
-  // Zeroes the Wh counters and the per-day/month/lifetime periods, and saves them at once.
-  void reset_energy_counters();
+  // Zeroes the Wh counters and the per-day/month/lifetime periods, and saves them at once. When
+  // the save fails (full or read-only disk) the reset is undone in memory and save_failed is
+  // returned: a reset that a restart would take back is not reported as done.
+  enum class EnergyResetError : std::uint8_t { save_failed = 1 };
+  Result<void, EnergyResetError> reset_energy_counters();
   // The poller reads the settings registers at its next free slot; the result arrives on the
   // settings channel.
   void reread_bms_settings();

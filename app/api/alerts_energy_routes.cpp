@@ -137,7 +137,13 @@ void route_energy_reset(ApiRouter::Impl& impl, const ApiRequest& request, Reply&
                                 {{"confirm", "must be true"}}));
   }
   spdlog::warn("api: energy counters reset by {} ({})", request.principal_name, request.remote);
-  impl.services.reset_energy_counters();
+  if (!impl.services.reset_energy_counters().ok()) {
+    // As config PATCH: a change that did not persist is an error, and nothing changed.
+    return reply(error_response(500, "save_failed",
+                                "the reset could not be saved (disk full or read-only, see the "
+                                "log): nothing was reset",
+                                {}));
+  }
   reply(json_response({{"reset", true}}));
 }
 

@@ -318,7 +318,9 @@ class MqttFace final : public Face {
         services_.acknowledge_all_alerts();
         break;
       case CommandKind::reset_energy:
-        services_.reset_energy_counters();
+        if (!services_.reset_energy_counters().ok()) {
+          return answer(name, false, "the reset could not be saved: nothing was reset");
+        }
         break;
       case CommandKind::reread_settings:
         services_.reread_bms_settings();

@@ -224,6 +224,26 @@ TEST(ApiEnergy, GivenResetWithoutConfirm_WhenPosted_Then422AndCountersKept) {
   EXPECT_TRUE(e["previous_days"].is_array());
 }
 
+// Issue 18 item 6: on a full or read-only disk the reset answered 200 while the counters were
+// not saved, and a restart brought the old ones back. Root ignores permissions, so the state
+// directory is made immutable (chattr +i); skipped where the file system has no such attribute.
+TEST(ApiEnergy, GivenTheResetCannotBeSaved_WhenPosted_Then500AndTheCountersKept) {
+  ApiHarness h;
+  h.wait_for_snapshot();
+  const std::string dir = h.state_dir().string();
+  if (std::system(("chattr +i " + dir + " 2>/dev/null").c_str()) != 0) {
+    GTEST_SKIP() << "no immutable attribute on this file system";
+  }
+  const double before = h.call_json("GET", "/api/energy")["lifetime"]["wh_charged"].get<double>();
+  const ApiResponse r = h.call("POST", "/api/energy/reset", "{\"confirm\":true}");
+  EXPECT_EQ(std::system(("chattr -i " + dir).c_str()), 0);
+  EXPECT_EQ(r.status, 500) << r.body;
+  ASSERT_TRUE(has_error_shape(r));
+  EXPECT_EQ(json::parse(r.body)["error"]["code"], "save_failed");
+  const double after = h.call_json("GET", "/api/energy")["lifetime"]["wh_charged"].get<double>();
+  EXPECT_GE(after, before) << "nothing was reset";
+}
+
 TEST(ApiCanFrames, GivenTransmittingOutput_WhenFrames_ThenIndependentDecodeMatchesStatus) {
   ApiHarness h;
   h.wait_for_snapshot();
