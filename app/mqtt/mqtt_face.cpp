@@ -126,7 +126,7 @@ class MqttFace final : public Face {
         {"reconnects_total", "connection attempts after the first",
          static_cast<double>(c.reconnects)},
         {"commands_total", "commands received", static_cast<double>(commands_)},
-        {"commands_refused_total", "commands answered with an error",
+        {"commands_refused_total", "commands refused (answered with an error, or ignored)",
          static_cast<double>(commands_refused_)},
         {"dropped_total", "messages not sent (disconnected, broker not reading, inbox full)",
          static_cast<double>(c.dropped)},
@@ -299,12 +299,26 @@ class MqttFace final : public Face {
     client_->publish(topic("cmd/" + name + "/result"), command_result_json(ok, error), 1, false);
   }
 
+  // A command nobody may act on (commands off, or over the rate limit) gets no reply and no log
+  // line of its own: a flood of them must not become a flood of replies and log lines. They
+  // are counted, and summed up in one log line a minute at most.
+  void ignore_command(const char* why) {
+    ++commands_refused_;
+    ++ignored_since_log_;
+    const Millis now = platform::now_ms();
+    if (ignored_logged_ && now - ignored_log_ms_ < 60'000) return;
+    spdlog::warn("mqtt: {} command(s) ignored: {}", ignored_since_log_, why);
+    ignored_logged_ = true;
+    ignored_log_ms_ = now;
+    ignored_since_log_ = 0;
+  }
+
   void on_command(const std::string& name, const std::string& payload) {
     ++commands_;
-    if (!limiter_.allow(platform::now_ms())) return answer(name, false, "rate limited");
     if (!live_.commands_enabled) {
-      return answer(name, false, "commands are disabled (mqtt.commands_enabled)");
+      return ignore_command("commands are disabled (mqtt.commands_enabled)");
     }
+    if (!limiter_.allow(platform::now_ms())) return ignore_command("rate limited");
     const auto parsed = parse_command(name, payload);
     if (!parsed.command) return answer(name, false, parsed.error);
     const auto& c = *parsed.command;
@@ -385,6 +399,9 @@ class MqttFace final : public Face {
   std::set<std::string> retained_topics_;
   std::uint64_t commands_ = 0;
   std::uint64_t commands_refused_ = 0;
+  std::uint64_t ignored_since_log_ = 0;  // ignored commands not yet in a summary line
+  Millis ignored_log_ms_ = 0;
+  bool ignored_logged_ = false;
   msg::ChargeDecision venus_last_{};  // the limits of the last Venus document (invalid: none)
   bool stopped_ = false;
 };
