@@ -4,6 +4,12 @@
 
 namespace tbgw::app::http {
 
+bool same_origin(std::string_view origin, std::string_view host, bool tls) {
+  const std::string_view scheme = tls ? "https://" : "http://";
+  return !host.empty() && origin.size() == scheme.size() + host.size() &&
+         origin.starts_with(scheme) && origin.substr(scheme.size()) == host;
+}
+
 api::ApiResponse unauthorized(std::string_view message) {
   api::ApiResponse r = json_error(401, "unauthorized", message);
   r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"tinybms-gw\"");

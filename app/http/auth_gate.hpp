@@ -61,4 +61,8 @@ class AuthGate {
 
 api::ApiResponse unauthorized(std::string_view message);
 
+// True when `origin` is exactly this server as the browser reached it: the scheme of the
+// connection (http, or https under TLS) and the Host header. "evil://127.0.0.1:8080" is not.
+bool same_origin(std::string_view origin, std::string_view host, bool tls);
+
 }  // namespace tbgw::app::http

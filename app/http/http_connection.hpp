@@ -172,19 +172,13 @@ class HttpConnection final : public Closable,
       }
       allowed = kWsStatus | kWsAlerts;
     }
-    if (!auth.who.session_id.empty() && !origin_matches_host(current_.origin, current_.host)) {
+    if (!auth.who.session_id.empty() && !same_origin(current_.origin, current_.host, kTls)) {
       reply_error(ctx, json_error(403, "origin", "the Origin does not match the Host"));
       return;
     }
     auto ws = std::make_shared<WsSession<Stream>>(std::move(stream_), ctx.hub, allowed);
     ws->start(ctx.registry, parser_->release());
     closed_ = true;  // the stream now belongs to the WebSocket session
-  }
-
-  static bool origin_matches_host(std::string_view origin, std::string_view host) {
-    const auto scheme = origin.find("://");
-    if (scheme == std::string_view::npos || host.empty()) return false;
-    return origin.substr(scheme + 3) == host;
   }
 
   // Framing problems (malformed, 413, 431) and refused upgrades close the connection.

@@ -116,6 +116,20 @@ void RequestHandler::handle(IncomingRequest& req, Respond respond) {
 }
 
 void RequestHandler::login(const IncomingRequest& req, Respond respond) {
+  // Before any try is counted: a web page the owner visits can post text/plain (a "simple"
+  // request, no preflight) from its own Origin; either would let it spend the owner's tries and
+  // lock the login. A browser never sends application/json cross-site without a preflight,
+  // which this server does not grant. Clients without an Origin (curl) are not browsers.
+  const std::string_view type = req.content_type;
+  if (!(type == "application/json" || type.starts_with("application/json;"))) {
+    respond(
+        json_error(415, "unsupported_media_type", "log in with Content-Type: application/json"));
+    return;
+  }
+  if (!req.origin.empty() && !same_origin(req.origin, req.host, req.tls)) {
+    respond(json_error(403, "origin", "the Origin does not match the Host"));
+    return;
+  }
   const std::int64_t now = steady_now_ms();
   if (const std::int64_t wait_s = limiter_.retry_after_s(req.remote_addr, now); wait_s > 0) {
     api::ApiResponse r = json_error(429, "locked_out", "too many failed logins; try again later");

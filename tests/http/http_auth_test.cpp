@@ -39,7 +39,8 @@ TEST(HttpAuth, GIVEN_a_first_start_WHEN_the_password_is_generated_THEN_files_are
 TEST(HttpAuth, GIVEN_the_password_WHEN_logging_in_THEN_a_strict_httponly_cookie_and_csrf_token) {
   GatewayUnderTest gw;
   const std::string body = R"({"username":"admin","password":")" + gw.password() + R"("})";
-  const std::string r = gw.curl("-X POST " + gw.url("/api/login") + " -d '" + body + "'");
+  const std::string r = gw.curl("-X POST " + gw.url("/api/login") +
+                                " -H 'Content-Type: application/json' -d '" + body + "'");
   EXPECT_NE(r.find("HTTP/1.1 200"), std::string::npos) << r;
   EXPECT_NE(r.find("Set-Cookie: tbgw_session="), std::string::npos) << r;
   EXPECT_NE(r.find("; HttpOnly; SameSite=Strict; Path=/"), std::string::npos) << r;
@@ -55,11 +56,13 @@ TEST(HttpAuth, GIVEN_a_wrong_password_or_user_WHEN_logging_in_THEN_401_and_no_co
   for (const char* body : {R"({"username":"admin","password":"wrong-password"})",
                            R"({"username":"root","password":"whatever1"})"}) {
     const std::string r =
-        gw.curl("-X POST " + gw.url("/api/login") + " -d '" + std::string(body) + "'");
+        gw.curl("-X POST " + gw.url("/api/login") + " -H 'Content-Type: application/json' -d '" +
+                std::string(body) + "'");
     EXPECT_NE(r.find("HTTP/1.1 401"), std::string::npos) << r;
     EXPECT_EQ(r.find("Set-Cookie"), std::string::npos) << r;
   }
-  const std::string bad_json = gw.curl("-X POST " + gw.url("/api/login") + " -d 'not json'");
+  const std::string bad_json = gw.curl("-X POST " + gw.url("/api/login") +
+                                       " -H 'Content-Type: application/json' -d 'not json'");
   EXPECT_NE(bad_json.find("HTTP/1.1 400"), std::string::npos) << bad_json;
 }
 
@@ -140,6 +143,7 @@ TEST(HttpAuth, GIVEN_five_failed_logins_WHEN_a_sixth_comes_THEN_429_with_retry_a
   GatewayUnderTest gw;
   gw.password();
   const std::string bad = "-X POST " + gw.url("/api/login") +
+                          R"( -H 'Content-Type: application/json')" +
                           R"( -d '{"username":"admin","password":"not-the-password"}')";
   for (int i = 0; i < 5; ++i) {
     EXPECT_NE(gw.curl(bad).find("HTTP/1.1 401"), std::string::npos) << i;
@@ -149,7 +153,9 @@ TEST(HttpAuth, GIVEN_five_failed_logins_WHEN_a_sixth_comes_THEN_429_with_retry_a
   EXPECT_NE(r.find("Retry-After: 6"), std::string::npos) << r;  // 60 s (or 59 after rounding)
   // Even the right password is refused while locked out.
   const std::string good = R"({"username":"admin","password":")" + gw.password() + R"("})";
-  EXPECT_NE(gw.curl("-X POST " + gw.url("/api/login") + " -d '" + good + "'").find("HTTP/1.1 429"),
+  EXPECT_NE(gw.curl("-X POST " + gw.url("/api/login") +
+                    " -H 'Content-Type: application/json' -d '" + good + "'")
+                .find("HTTP/1.1 429"),
             std::string::npos);
   EXPECT_TRUE(gw.process().wait_for_stderr("locked out of login", 5s).has_value());
 }
@@ -177,11 +183,40 @@ TEST(HttpAuth, GIVEN_passwd_from_stdin_WHEN_short_or_good_THEN_refused_or_set_an
   EXPECT_EQ(rc, 0);
   EXPECT_FALSE(std::filesystem::exists(gw.dir() / "initial-password"));
   auto login = [&](const std::string& pw) {
-    return gw.curl("-X POST " + gw.url("/api/login") + R"( -d '{"username":"admin","password":")" +
+    return gw.curl("-X POST " + gw.url("/api/login") +
+                   R"( -H 'Content-Type: application/json' -d '{"username":"admin","password":")" +
                    pw + R"("}')");
   };
   EXPECT_NE(login(old_pw).find("HTTP/1.1 401"), std::string::npos);
   EXPECT_NE(login("new-password-123").find("HTTP/1.1 200"), std::string::npos);
+}
+
+// Issue 18 item 8: any web page the owner visits could post text/plain to /api/login (a simple
+// request, no preflight) and spend the owner's five tries. Login needs JSON and, from a
+// browser, the gateway's own Origin; refused requests are not counted as tries.
+TEST(HttpAuth, GIVEN_a_foreign_page_WHEN_it_posts_to_login_THEN_refused_without_spending_tries) {
+  GatewayUnderTest gw;
+  const std::string password = gw.password();
+  const std::string wrong = R"({"username":"admin","password":"not-the-password"})";
+  for (int i = 0; i < 8; ++i) {
+    const std::string text_plain = gw.curl("-X POST " + gw.url("/api/login") +
+                                           " -H 'Content-Type: text/plain' -d '" + wrong + "'");
+    EXPECT_NE(text_plain.find("HTTP/1.1 415"), std::string::npos) << text_plain.substr(0, 200);
+    const std::string foreign = gw.curl(
+        "-X POST " + gw.url("/api/login") +
+        " -H 'Content-Type: application/json' -H 'Origin: http://evil.example' -d '" + wrong + "'");
+    EXPECT_NE(foreign.find("HTTP/1.1 403"), std::string::npos) << foreign.substr(0, 200);
+    const std::string scheme = gw.curl(
+        "-X POST " + gw.url("/api/login") + " -H 'Content-Type: application/json' -H 'Origin: " +
+        "evil://127.0.0.1:" + std::to_string(gw.port()) + "' -d '" + wrong + "'");
+    EXPECT_NE(scheme.find("HTTP/1.1 403"), std::string::npos) << scheme.substr(0, 200);
+  }
+  // None of the 24 refusals counted: the owner logs in at once, from the gateway's own page.
+  const std::string ok = gw.curl(
+      "-X POST " + gw.url("/api/login") + " -H 'Content-Type: application/json' -H 'Origin: " +
+      "http://127.0.0.1:" + std::to_string(gw.port()) + "' -d '{\"username\":\"admin\"," +
+      "\"password\":\"" + password + "\"}'");
+  EXPECT_NE(ok.find("HTTP/1.1 200"), std::string::npos) << ok.substr(0, 300);
 }
 
 }  // namespace

@@ -189,8 +189,9 @@ class GatewayUnderTest {
   // Logs in with curl, keeping the cookie in STATE_DIR/jar; returns the CSRF token.
   std::string login() {
     const std::string body = R"({"username":"admin","password":")" + password() + R"("})";
-    const std::string out = shell("curl -s --max-time 20 -c " + jar() + " -X POST " +
-                                  url("/api/login") + " -d '" + body + "'");
+    const std::string out =
+        shell("curl -s --max-time 20 -c " + jar() + " -X POST " + url("/api/login") +
+              " -H 'Content-Type: application/json' -d '" + body + "'");
     const auto k = out.find("\"csrf_token\":\"");
     if (k == std::string::npos) return {};
     return out.substr(k + 14, 64);

@@ -144,8 +144,9 @@ TEST(HttpTransport,
   EXPECT_NE(r.find("HTTP/1.1 401"), std::string::npos) << r;
   EXPECT_NE(r.find("Strict-Transport-Security: max-age="), std::string::npos) << r;
   const std::string body = R"({"username":"admin","password":")" + gw.password() + R"("})";
-  const std::string login = gw.curl("--cacert " + cert + " -X POST https://localhost:" + port +
-                                    "/api/login -d '" + body + "'");
+  const std::string login =
+      gw.curl("--cacert " + cert + " -X POST https://localhost:" + port +
+              "/api/login -H 'Content-Type: application/json' -d '" + body + "'");
   EXPECT_NE(login.find("; Secure"), std::string::npos) << login;
   const std::string s_client = "echo | openssl s_client -connect 127.0.0.1:" + port +
                                " -servername localhost -verify_return_error -CAfile " + cert;
