@@ -16,6 +16,7 @@
 #include "app/run.hpp"
 #include "app/version.hpp"
 #include "platform/linux/config_docs.hpp"
+#include "platform/linux/file_modes.hpp"
 #include "platform/linux/logging.hpp"
 #include "sim/chemistry.hpp"
 
@@ -57,6 +58,8 @@ void add_link_options(CLI::App& app, tbgw::app::Options& opt) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything is created: the state directory and its files are not world-readable.
+  tbgw::platform::keep_new_files_private();
   tbgw::app::Options opt;
   CLI::App cli{"tinybms-gw: TinyBMS gateway (Victron CAN, MQTT, web)", "tinybms-gw"};
   cli.set_version_flag("--version", std::string("tinybms-gw ") + tbgw::app::kVersion);

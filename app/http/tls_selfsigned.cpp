@@ -97,6 +97,13 @@ int run_tls_selfsigned(const std::string& out_dir, const std::string& host) {
     std::fprintf(stderr, "tinybms-gw: %s\n", error.c_str());
     return 1;
   }
+  // The certificate is public (browsers and proxies read it): 0644 whatever the process umask
+  // (platform/linux/file_modes.hpp keeps everything else private).
+  std::filesystem::permissions(
+      dir / "cert.pem",
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+          std::filesystem::perms::group_read | std::filesystem::perms::others_read,
+      ec);
   std::printf("%s\n%s\n", (dir / "cert.pem").string().c_str(), (dir / "key.pem").string().c_str());
   std::fprintf(stderr,
                "self-signed certificate for %s (EC P-256, 10 years). Set http.tls_cert and "

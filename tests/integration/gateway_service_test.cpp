@@ -307,6 +307,25 @@ TEST(GatewayService, GivenStateDirBecomesUnwritable_WhenCountersAreSaved_ThenSto
   EXPECT_EQ(gw.wait(), 0);
 }
 
+// Issue 18 item 11: outside systemd the state directory and its files were 0755/0644, so any
+// local user could read the configuration (MQTT credentials) and the history.
+TEST(GatewayService, GivenAFreshStateDir_WhenTheGatewayRuns_ThenNothingIsReadableByOthers) {
+  TempDir dir;
+  const fs::path state = dir.path() / "new-state";
+  Process gw({TBGW_GW_BIN, "--simulate", "--state-dir", state.string(), "--can", "log:/dev/null",
+              "--http", "", "--exit-after-snapshots", "5"});
+  EXPECT_EQ(gw.wait(30s), 0) << gw.stderr_text();
+  ASSERT_TRUE(fs::exists(state));
+  std::size_t checked = 0;
+  const auto others = fs::perms::others_read | fs::perms::others_write | fs::perms::others_exec;
+  EXPECT_EQ(fs::status(state).permissions() & others, fs::perms::none) << state;
+  for (const auto& entry : fs::recursive_directory_iterator(state)) {
+    EXPECT_EQ(entry.status().permissions() & others, fs::perms::none) << entry.path();
+    ++checked;
+  }
+  EXPECT_GT(checked, 2U) << "the gateway wrote its files (initial password, counters, history)";
+}
+
 TEST(GatewayService, GivenInvalidConfigFile_WhenStarted_ThenExit2NamingTheKey) {
   TempDir dir;
   const fs::path config = dir.path() / "bad.json";
