@@ -1,8 +1,6 @@
 // ChargeController: see charge_controller.hpp.
 #include "core/control/charge_controller.hpp"
 
-#include <algorithm>
-
 #include "core/control/decision_guard.hpp"
 #include "core/control/reason_writer.hpp"
 
@@ -140,7 +138,9 @@ msg::ChargeDecision ChargeController::stale_decision(Millis now) const {
     d.stamp_ms = now;
     d.phase = msg::ChargePhase::blocked;
     d.ccl_a = 0.0F;
-    d.cvl_v = std::min(floor_to_wire_v(f.pack_v), last_good_.cvl_v);
+    // CCL 0: the guard holds CVL at min(last CVL, last pack voltage); the reasons say why.
+    enforce_invariants(d);
+    if (!d.valid) return d;
     ReasonWriter(d.ccl_reason).text("CCL 0: ").text(reason_text(why));
     ReasonWriter(d.cvl_reason).text("CVL held at ").volts(d.cvl_v, 1).text(" (last pack voltage)");
     ReasonWriter(d.dcl_reason)
@@ -154,7 +154,6 @@ msg::ChargeDecision ChargeController::stale_decision(Millis now) const {
         .text(reason_text(why))
         .text("; hold ends in ")
         .duration(p.hold_max_ms - age_ms);
-    enforce_invariants(d);
     return d;
   }
   w.text(": not transmitting, the GX stops charging and discharging after 3 s");

@@ -112,11 +112,18 @@ const char* key(Chemistry c) {
   return "unknown";
 }
 
+namespace {
+
+// reg 300 when set, else what the over-voltage cutoff implies.
+float fully_charged_mv(const tinybms::BmsSettings& s) {
+  return s.fully_charged_cell_mv > 0 ? static_cast<float>(s.fully_charged_cell_mv)
+                                     : static_cast<float>(s.over_voltage_cutoff_cell_mv) - 100.0F;
+}
+
+}  // namespace
+
 Chemistry chemistry_of(const tinybms::BmsSettings& s) {
-  // reg 300 when set, else what the over-voltage cutoff implies.
-  const float full_mv = s.fully_charged_cell_mv > 0
-                            ? static_cast<float>(s.fully_charged_cell_mv)
-                            : static_cast<float>(s.over_voltage_cutoff_cell_mv) - 100.0F;
+  const float full_mv = fully_charged_mv(s);
   if (full_mv < 3000.0F) return Chemistry::lto;
   if (full_mv < 3800.0F) return Chemistry::lfp;
   return Chemistry::li_ion;
@@ -133,7 +140,7 @@ ChargeProfile derive_profile(const tinybms::BmsSettings& s, const ChargeParams& 
 
   const float ovp_mv = s.over_voltage_cutoff_cell_mv;
   const float uv_mv = s.under_voltage_cutoff_cell_mv;
-  const float full_mv = s.fully_charged_cell_mv > 0 ? s.fully_charged_cell_mv : ovp_mv - 100.0F;
+  const float full_mv = fully_charged_mv(s);
   const float empty_mv = s.fully_discharged_cell_mv > 0 ? s.fully_discharged_cell_mv : uv_mv;
   const float ceiling_mv = ovp_mv - configured.ovp_margin_mv;
   const float dvl_min_mv = uv_mv + configured.dvl_margin_above_uv_mv;

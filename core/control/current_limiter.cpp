@@ -37,7 +37,7 @@ TableHit temp_factor(const DerateTable& t, const PackFacts& f, float h) {
     // The board estimate is the cells' temperature on the cold side only: on the hot side the
     // board's own (warmer) reading is the cautious one.
     if (reading.sensor == kBoardEstimate) {
-      consider({reading.temp_c + f.board_margin_c, msg::BatterySnapshot::kTempInternal});
+      consider({hot_side_c(f, reading), msg::BatterySnapshot::kTempInternal});
     }
   }
   return r;
@@ -69,12 +69,10 @@ void over_heat_text(ReasonWriter& w, const PackFacts& f, float hysteresis_c) {
   }
 }
 
-// The board estimate counts with its margin added back: warmer is the cautious side here.
 float hottest_cell_c(const PackFacts& f) {
   float hot = -1e9F;
   for (int i = 0; i < f.cell_temp_count; ++i) {
-    const TempReading& r = f.cell_temps[static_cast<std::size_t>(i)];
-    hot = std::max(hot, r.sensor == kBoardEstimate ? r.temp_c + f.board_margin_c : r.temp_c);
+    hot = std::max(hot, hot_side_c(f, f.cell_temps[static_cast<std::size_t>(i)]));
   }
   return hot;
 }

@@ -96,6 +96,12 @@ struct PackFacts {
   float pack(float cell_mv) const { return cell_mv * static_cast<float>(series_cells) / 1000.0F; }
 };
 
+// A cell reading as the hot side judges it: the board estimate with its margin added back (its
+// own, warmer reading is the cautious one there); any other reading as it is.
+inline float hot_side_c(const PackFacts& f, const TempReading& r) {
+  return r.sensor == kBoardEstimate ? r.temp_c + f.board_margin_c : r.temp_c;
+}
+
 // The room the charge profile needs between the BMS's cutoffs (reg 315 - reg 316, per cell):
 // CVL stays ovp_margin_mv under 315 and DVL dvl_margin_above_uv_mv over 316. A narrower window
 // is refused here (cell_limits) and by the settings check before a write

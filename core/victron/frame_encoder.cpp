@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 
+#include "core/control/decision_guard.hpp"
 #include "core/victron/snapshot_view.hpp"
 #include "core/victron/wire_format.hpp"
 
@@ -185,7 +186,9 @@ Result<CanFrame, EncodeError> encode_limits(const msg::ChargeDecision& d,
     std::uint16_t lowest =
         wire::deci_volts_u16(static_cast<double>(settings->pack_under_voltage_v()));
     if (d.pack_v > 0.0F && std::isfinite(d.pack_v)) {
-      lowest = std::min(lowest, static_cast<std::uint16_t>(std::floor(d.pack_v * 10.0F + 1e-3F)));
+      const auto pack =
+          wire::deci_volts_u16(static_cast<double>(control::floor_to_wire_v(d.pack_v)));
+      lowest = std::min(lowest, pack);
     }
     const std::uint16_t highest =
         wire::deci_volts_u16(static_cast<double>(settings->pack_over_voltage_v()));

@@ -76,12 +76,11 @@ std::string allowed_values(const config::ConfigKey& key) {
     case ConfigType::integer:
       if (!key.allowed.empty()) return with_unit(key, join(key.allowed));
       [[fallthrough]];
-    case ConfigType::real:
-      if (key.zero_is_auto) {
-        return "0 (from the BMS) or " +
-               with_unit(key, format_bound(key, key.min) + ".." + format_bound(key, key.max));
-      }
-      return with_unit(key, format_bound(key, key.min) + ".." + format_bound(key, key.max));
+    case ConfigType::real: {
+      std::string range =
+          with_unit(key, format_bound(key, key.min) + ".." + format_bound(key, key.max));
+      return key.zero_is_auto ? "0 (from the BMS) or " + range : range;
+    }
     case ConfigType::enumeration:
       return join(key.names);
     case ConfigType::string:
