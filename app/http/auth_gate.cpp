@@ -41,12 +41,30 @@ std::string AuthGate::cookie_value(std::string_view header, std::string_view nam
   return {};
 }
 
-AuthOutcome AuthGate::identify(const IncomingRequest& req, const HttpPolicy& policy) {
-  AuthOutcome out;
+void AuthGate::refresh_store() {
   if (store_.refresh()) {
     // A new password (`tinybms-gw passwd`) ends every session logged in with the old one.
     sessions_.clear();
   }
+}
+
+bool AuthGate::still_valid(const Identity& who, const HttpPolicy& policy) {
+  refresh_store();
+  switch (who.principal) {
+    case api::Principal::anonymous:
+      return policy.read_without_login;
+    case api::Principal::admin:
+      return sessions_.alive(who.session_id, steady_now_ms(), policy.session_idle_timeout_ms);
+    case api::Principal::token:
+    case api::Principal::read_only_token:
+      return store_.has_token_digest(who.token_digest);
+  }
+  return false;
+}
+
+AuthOutcome AuthGate::identify(const IncomingRequest& req, const HttpPolicy& policy) {
+  AuthOutcome out;
+  refresh_store();
   if (!req.authorization.empty()) {
     std::string_view auth = req.authorization;
     if (!auth.starts_with("Bearer ")) {
@@ -61,6 +79,7 @@ AuthOutcome AuthGate::identify(const IncomingRequest& req, const HttpPolicy& pol
     }
     out.who.principal = t->read_only ? api::Principal::read_only_token : api::Principal::token;
     out.who.name = t->name;
+    out.who.token_digest = t->sha256_hex;
     return out;
   }
   const std::string sid = cookie_value(req.cookie, kSessionCookie);

@@ -26,8 +26,9 @@ inline constexpr std::string_view kSessionCookie = "tbgw_session";
 struct Identity {
   api::Principal principal = api::Principal::anonymous;
   std::string name = "anonymous";
-  std::string session_id;  // set for a cookie session
-  std::string csrf;        // the session's CSRF token
+  std::string session_id;    // set for a cookie session
+  std::string csrf;          // the session's CSRF token
+  std::string token_digest;  // set for an API token: its SHA-256 (hex), as auth.json keeps it
 };
 
 // The identity, or the error response to send (401 for a bad token).
@@ -47,6 +48,12 @@ class AuthGate {
                                             std::string_view path, std::string_view csrf_header,
                                             const HttpPolicy& policy) const;
 
+  // Whether what `who` was identified by still holds: the session exists and is not idle past
+  // the timeout (not touched: only requests keep a session alive), the token is still in
+  // auth.json, an anonymous reader is still allowed (http.read_without_login). Re-reads
+  // auth.json when it changed, as identify() does. An open WebSocket asks this every tick.
+  bool still_valid(const Identity& who, const HttpPolicy& policy);
+
   static bool is_change(std::string_view method);
   static bool anonymous_readable(std::string_view path, const HttpPolicy& policy);
   static std::string cookie_value(std::string_view cookie_header, std::string_view name);
@@ -55,6 +62,8 @@ class AuthGate {
   SessionTable& sessions() { return sessions_; }
 
  private:
+  void refresh_store();
+
   AuthStore& store_;
   SessionTable& sessions_;
 };

@@ -41,6 +41,14 @@ const TokenRecord* AuthStore::find_token(std::string_view secret) const {
   return nullptr;
 }
 
+bool AuthStore::has_token_digest(std::string_view sha256_hex) const {
+  if (sha256_hex.empty()) return false;
+  for (const auto& t : data_.tokens) {
+    if (equal_secret(t.sha256_hex, sha256_hex)) return true;
+  }
+  return false;
+}
+
 bool AuthStore::set_admin(const PasswordHash& hash, std::string& error) {
   // Re-read first: a `token create` may have written the file since our last look.
   refresh();

@@ -27,6 +27,8 @@ class AuthStore {
   bool has_password() const { return !data_.admin.empty(); }
   // The token whose digest matches `secret`, or nullptr.
   const TokenRecord* find_token(std::string_view secret) const;
+  // Whether a token with this SHA-256 (hex) is still in the file (not revoked).
+  bool has_token_digest(std::string_view sha256_hex) const;
 
   // First start: stores `hash` as the admin password (the caller wrote initial-password).
   bool set_admin(const PasswordHash& hash, std::string& error);

@@ -3,7 +3,11 @@
 //   - headers at most kHeaderLimit (8 KiB): 431; body at most kBodyLimit (64 KiB): 413;
 //   - the whole request must arrive within kRequestTimeout (10 s) of the read starting, which
 //     on a keep-alive connection includes the idle time before it (so an idle keep-alive
-//     connection is closed after 10 s too): a slow-loris client is closed, never waited for;
+//     connection is closed after 10 s too): a slow-loris client is closed, never waited for.
+//     Until a request on the connection has authenticated, the deadline is
+//     kUnprovenRequestTimeout (5 s), the TLS handshake included: a stranger holds a slot briefly;
+//   - the connection tells the registry (connection_registry.hpp) when it waits for a request
+//     (it may then be closed to make room) and when it has proven a session or token;
 //   - writing a response must finish within kRequestTimeout (a client that does not read);
 //   - a malformed request is 400 and the connection is closed.
 // After an error response the connection stops reading requests, shuts down its sending side
@@ -48,6 +52,7 @@ struct ServerContext {
 inline constexpr std::size_t kHeaderLimit = 8 * 1024;
 inline constexpr std::size_t kBodyLimit = 64 * 1024;
 inline constexpr std::chrono::seconds kRequestTimeout{10};
+inline constexpr std::chrono::seconds kUnprovenRequestTimeout{5};
 
 template <class Stream>
 class HttpConnection final : public Closable,
@@ -61,9 +66,9 @@ class HttpConnection final : public Closable,
         remote_addr_(std::move(remote_addr)) {}
 
   void start(ConnectionRegistry& registry) {
-    slot_ = registry.add(this->weak_from_this());
+    slot_ = registry.add(this->weak_from_this(), remote_addr_, ConnectionKind::http, false);
     if constexpr (kTls) {
-      lowest().expires_after(kRequestTimeout);
+      lowest().expires_after(kUnprovenRequestTimeout);
       stream_.async_handshake(boost::asio::ssl::stream_base::server,
                               [self = this->shared_from_this()](boost::beast::error_code ec) {
                                 if (!ec) self->read_request();
@@ -89,7 +94,8 @@ class HttpConnection final : public Closable,
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(kBodyLimit);
-    lowest().expires_after(kRequestTimeout);
+    slot_->set_idle(true);
+    lowest().expires_after(proven_ ? kRequestTimeout : kUnprovenRequestTimeout);
     boost::beast::http::async_read(
         stream_, buffer_, *parser_,
         [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
@@ -102,6 +108,7 @@ class HttpConnection final : public Closable,
     if (closed_) return;
     auto ctx = ctx_.lock();
     if (!ctx) return;
+    slot_->set_idle(false);
     if (ec) {
       if (ec == http::error::header_limit) {
         reply_error(*ctx, json_error(431, "headers_too_large", "request headers above 8 KiB"));
@@ -151,11 +158,26 @@ class HttpConnection final : public Closable,
     });
   }
 
+  // A session or token authenticated on this connection: the longer deadline, and a slot of
+  // the part kept for proven clients.
+  void note_proven() {
+    if (proven_ || !current_.authenticated) return;
+    proven_ = true;
+    slot_->set_proven();
+  }
+
   void upgrade(ServerContext& ctx) {
     DecodedTarget t;
     std::string error;
     if (!decode_target(current_.target, t, error) || t.path != "/ws") {
       reply_error(ctx, json_error(404, "not_found", "WebSocket only on /ws"));
+      return;
+    }
+    if (!ctx.registry->websocket_room()) {
+      api::ApiResponse busy =
+          json_error(503, "busy", "too many WebSocket clients; try again later");
+      busy.headers.emplace_back("Retry-After", "5");
+      reply_error(ctx, std::move(busy));
       return;
     }
     const HttpPolicy pol = ctx.handler->policy();
@@ -176,8 +198,9 @@ class HttpConnection final : public Closable,
       reply_error(ctx, json_error(403, "origin", "the Origin does not match the Host"));
       return;
     }
-    auto ws = std::make_shared<WsSession<Stream>>(std::move(stream_), ctx.hub, allowed);
-    ws->start(ctx.registry, parser_->release());
+    auto ws = std::make_shared<WsSession<Stream>>(std::move(stream_), ctx.hub, allowed,
+                                                  std::move(auth.who));
+    ws->start(ctx.registry, parser_->release(), remote_addr_);
     closed_ = true;  // the stream now belongs to the WebSocket session
   }
 
@@ -193,6 +216,7 @@ class HttpConnection final : public Closable,
     if (closed_) return;
     auto ctx = ctx_.lock();
     if (!ctx) return;
+    note_proven();
     if (res.status >= 500) {
       ++ctx->counters->responses_5xx_total;
     } else if (res.status >= 400) {
@@ -269,6 +293,7 @@ class HttpConnection final : public Closable,
   bool head_ = false;  // the request being answered is a HEAD
   unsigned version_ = 11;
   bool closed_ = false;
+  bool proven_ = false;  // a request on this connection authenticated
   std::array<char, 4096> drain_buf_{};
   std::size_t drain_left_ = 0;
 };

@@ -54,11 +54,20 @@ class HttpFace final : public Face {
     };
     ctx_ = std::make_shared<ServerContext>();
     ctx_->handler = handler_;
-    ctx_->registry = std::make_shared<ConnectionRegistry>();
+    ctx_->registry = std::make_shared<ConnectionRegistry>(ConnectionLimits::from(
+        static_cast<std::size_t>(std::max(1, services.config().http_max_connections)),
+        static_cast<std::size_t>(std::max(1, services.config().http_max_connections_per_address))));
     ctx_->hub = std::make_shared<WsHub>(io, router_, *counters_);
+    // The hub and the handler live no longer than the face's use of them: the hub's stop()
+    // drops the validator, and the handler is only reached through the face's listener.
+    ctx_->hub->still_valid = [this](const Identity& who) {
+      return gate_.still_valid(who, handler_->policy());
+    };
+    handler_->after_logout = [hub = std::weak_ptr<WsHub>(ctx_->hub)] {
+      if (auto h = hub.lock()) h->revalidate();
+    };
     ctx_->counters = counters_.get();
-    const auto max = static_cast<std::size_t>(std::max(1, services.config().http_max_connections));
-    listener_ = std::make_unique<HttpListener>(io, ctx_, max);
+    listener_ = std::make_unique<HttpListener>(io, ctx_);
     // The reporter outlives the face (GatewayServices keeps it): it holds what it reads.
     services.add_face_reporter("http",
                                [counters = counters_, registry = ctx_->registry, state = state_] {
@@ -155,11 +164,19 @@ class HttpFace final : public Face {
     add("responses_4xx_total", "responses with a 4xx status", c.responses_4xx_total);
     add("responses_5xx_total", "responses with a 5xx status", c.responses_5xx_total);
     add("connections_open", "open HTTP and WebSocket connections", registry.open());
+    add("connections_unproven", "open connections with no authenticated request yet",
+        registry.unproven());
+    add("connections_evicted_total", "idle connections closed to make room for a new one",
+        registry.evicted_total());
+    add("connections_refused_total", "new connections closed at once (nothing could give way)",
+        c.connections_refused_total);
     add("websocket_clients", "open WebSocket clients", c.websocket_clients);
     add("login_failures_total", "failed logins", c.login_failures_total);
     add("lockouts_total", "addresses locked out of login", c.lockouts_total);
     add("slow_clients_dropped_total", "WebSocket clients closed for not keeping up",
         c.slow_clients_dropped_total);
+    add("websockets_revoked_total", "WebSocket clients closed because their session or token ended",
+        c.websockets_revoked_total);
     return r;
   }
 

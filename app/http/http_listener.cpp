@@ -33,13 +33,8 @@ bool parse_listen_address(std::string_view text, ListenAddress& out) {
   return true;
 }
 
-HttpListener::HttpListener(asio::io_context& io, std::shared_ptr<ServerContext> ctx,
-                           std::size_t max_connections)
-    : io_(io),
-      ctx_(std::move(ctx)),
-      max_connections_(max_connections),
-      acceptor_(io),
-      retry_timer_(io) {}
+HttpListener::HttpListener(asio::io_context& io, std::shared_ptr<ServerContext> ctx)
+    : io_(io), ctx_(std::move(ctx)), acceptor_(io), retry_timer_(io) {}
 
 bool HttpListener::start(const std::string& listen, const std::string& tls_cert,
                          const std::string& tls_key, std::string& error) {
@@ -89,9 +84,7 @@ bool HttpListener::start(const std::string& listen, const std::string& tls_cert,
     return false;
   }
   ctx_->tls = ssl_.has_value();
-  ctx_->registry->on_slot_free = [this] {
-    if (!stopped_ && !accepting_ && ctx_->registry->open() < max_connections_) accept();
-  };
+  ctx_->registry->on_slot_free = [this] { on_slot_free(); };
   accept();
   return true;
 }
@@ -108,44 +101,34 @@ void HttpListener::stop() {
   boost::system::error_code ec;
   acceptor_.close(ec);
   retry_timer_.cancel();
+  if (parked_) parked_->close(ec);
+  parked_.reset();
   ctx_->registry->close_all();
 }
 
 void HttpListener::accept() {
-  if (accepting_) return;  // one accept in flight at most (slot freed during a retry wait)
-  if (stopped_ || ctx_->registry->open() >= max_connections_) {
-    accepting_ = false;  // resumed by on_slot_free
-    return;
-  }
+  if (accepting_ || parked_) return;  // one accept in flight at most; a parked one goes first
+  if (stopped_ || !ctx_->registry->can_accept()) return;  // resumed by on_slot_free
   accepting_ = true;
   acceptor_.async_accept(io_, [this](boost::system::error_code ec, tcp::socket socket) {
     on_accept(ec, std::move(socket));
   });
 }
 
+void HttpListener::on_slot_free() {
+  if (stopped_) return;
+  if (parked_) {
+    tcp::socket socket = std::move(*parked_);
+    parked_.reset();
+    admit(std::move(socket));
+  }
+  accept();
+}
+
 void HttpListener::on_accept(boost::system::error_code ec, tcp::socket socket) {
   accepting_ = false;
   if (stopped_ || ec == asio::error::operation_aborted) return;
-  if (!ec) {
-    boost::system::error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored);
-    const auto peer = socket.remote_endpoint(ignored);
-    const std::string addr = peer.address().to_string();
-    const std::string remote = peer.address().is_v6()
-                                   ? "[" + addr + "]:" + std::to_string(peer.port())
-                                   : addr + ":" + std::to_string(peer.port());
-    boost::beast::tcp_stream tcp_stream(std::move(socket));
-    if (ssl_) {
-      using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
-      auto c = std::make_shared<HttpConnection<TlsStream>>(TlsStream(std::move(tcp_stream), *ssl_),
-                                                           ctx_, remote, addr);
-      c->start(*ctx_->registry);
-    } else {
-      auto c = std::make_shared<HttpConnection<boost::beast::tcp_stream>>(std::move(tcp_stream),
-                                                                          ctx_, remote, addr);
-      c->start(*ctx_->registry);
-    }
-  } else {
+  if (ec) {
     // EMFILE and friends: retrying at once would spin the loop; wait a moment. Logged at
     // debug: a flood would otherwise flood the log.
     spdlog::debug("http: accept failed: {}", ec.message());
@@ -155,7 +138,42 @@ void HttpListener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     });
     return;
   }
+  admit(std::move(socket));
   accept();
+}
+
+void HttpListener::admit(tcp::socket socket) {
+  boost::system::error_code ignored;
+  const auto peer = socket.remote_endpoint(ignored);
+  const std::string addr = peer.address().to_string();
+  switch (ctx_->registry->make_room(addr, steady_now_ms())) {
+    case ConnectionRegistry::Room::ok:
+      break;
+    case ConnectionRegistry::Room::refuse:
+      // Its address's (or the strangers') connections are all busy answering: refuse it.
+      ++ctx_->counters->connections_refused_total;
+      socket.close(ignored);
+      return;
+    case ConnectionRegistry::Room::wait:
+      // Every slot is busy: hold it (accepting pauses) until one frees, as the backlog would.
+      parked_.emplace(std::move(socket));
+      return;
+  }
+  socket.set_option(tcp::no_delay(true), ignored);
+  const std::string remote = peer.address().is_v6()
+                                 ? "[" + addr + "]:" + std::to_string(peer.port())
+                                 : addr + ":" + std::to_string(peer.port());
+  boost::beast::tcp_stream tcp_stream(std::move(socket));
+  if (ssl_) {
+    using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+    auto c = std::make_shared<HttpConnection<TlsStream>>(TlsStream(std::move(tcp_stream), *ssl_),
+                                                         ctx_, remote, addr);
+    c->start(*ctx_->registry);
+  } else {
+    auto c = std::make_shared<HttpConnection<boost::beast::tcp_stream>>(std::move(tcp_stream), ctx_,
+                                                                        remote, addr);
+    c->start(*ctx_->registry);
+  }
 }
 
 }  // namespace tbgw::app::http

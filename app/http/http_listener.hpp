@@ -1,9 +1,13 @@
 // HttpListener: the listening socket on http.listen and, with http.tls_cert/http.tls_key, the
 // TLS context (TLS 1.2 or newer only). Accepts connections and hands each to an HttpConnection.
 //
-// Connection cap: at http.max_connections open connections (HTTP and WebSocket together) the
-// listener stops calling accept, so further clients wait in the kernel's listen backlog (and
-// time out there) rather than costing the gateway anything; accepting resumes when one closes.
+// Admission (connection_registry.hpp): each new connection first gets room by closing the
+// longest-idle connection in its way (its own address's, a stranger's, any idle one), or is
+// closed at once when its address's or the strangers' share is all busy. When every slot is
+// busy (requests being answered, WebSockets) the listener stops calling accept, so further
+// clients wait in the kernel's listen backlog rather than costing the gateway anything
+// (one accepted just then waits in the listener); accepting resumes when a slot frees or a
+// connection turns idle.
 //
 // start() never throws: a bad address, a port in use or a bad certificate/key is returned as
 // an error message and the face stays off (the gateway keeps running without HTTP).
@@ -31,8 +35,7 @@ bool parse_listen_address(std::string_view text, ListenAddress& out);
 
 class HttpListener {
  public:
-  HttpListener(boost::asio::io_context& io, std::shared_ptr<ServerContext> ctx,
-               std::size_t max_connections);
+  HttpListener(boost::asio::io_context& io, std::shared_ptr<ServerContext> ctx);
 
   // Binds and starts accepting; false with `error` ("cannot listen on ...: Address in use").
   bool start(const std::string& listen, const std::string& tls_cert, const std::string& tls_key,
@@ -46,13 +49,18 @@ class HttpListener {
  private:
   void accept();
   void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  // Gives an accepted socket its slot (closing idle ones in its way), refuses it, or parks it.
+  void admit(boost::asio::ip::tcp::socket socket);
+  void on_slot_free();
 
   boost::asio::io_context& io_;
   std::shared_ptr<ServerContext> ctx_;
-  std::size_t max_connections_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;  // after a failed accept (EMFILE)
   std::optional<boost::asio::ssl::context> ssl_;
+  // Accepted while an accept was in flight and every slot turned busy: waits for a free slot
+  // (at most one; accepting pauses meanwhile).
+  std::optional<boost::asio::ip::tcp::socket> parked_;
   bool accepting_ = false;
   bool stopped_ = false;
 };

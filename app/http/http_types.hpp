@@ -31,6 +31,9 @@ struct IncomingRequest {
   // the ApiRequest given to the router views them and the router may answer later.
   std::string path;
   std::string query;
+  // Set by RequestHandler: the request carried a valid session or token, or was a successful
+  // login (the connection then holds a slot of the part kept for proven clients).
+  bool authenticated = false;
 };
 
 using Respond = std::function<void(api::ApiResponse)>;
@@ -61,6 +64,8 @@ struct HttpCounters {
   std::uint64_t login_failures_total = 0;
   std::uint64_t lockouts_total = 0;
   std::uint64_t slow_clients_dropped_total = 0;
+  std::uint64_t websockets_revoked_total = 0;   // closed because their credentials ended
+  std::uint64_t connections_refused_total = 0;  // closed at once: no slot could be freed
 };
 
 // {"error":{"status":N,"code":"...","message":"..."}}: the API's error shape, built here too so

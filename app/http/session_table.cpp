@@ -30,4 +30,10 @@ const Session* SessionTable::find(std::string_view id, std::int64_t now_ms,
   return &it->second;
 }
 
+bool SessionTable::alive(std::string_view id, std::int64_t now_ms,
+                         std::int64_t idle_timeout_ms) const {
+  auto it = sessions_.find(std::string(id));
+  return it != sessions_.end() && now_ms - it->second.last_used_ms <= idle_timeout_ms;
+}
+
 }  // namespace tbgw::app::http

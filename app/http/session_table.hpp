@@ -25,6 +25,8 @@ class SessionTable {
   const Session& create(std::int64_t now_ms);
   // The live session for `id`, touched (its idle clock restarts); nullptr when unknown/expired.
   const Session* find(std::string_view id, std::int64_t now_ms, std::int64_t idle_timeout_ms);
+  // Whether `id` is a live session, without touching it (an open WebSocket is not a request).
+  bool alive(std::string_view id, std::int64_t now_ms, std::int64_t idle_timeout_ms) const;
   void remove(std::string_view id) { sessions_.erase(std::string(id)); }
   void clear() { sessions_.clear(); }
   std::size_t size() const { return sessions_.size(); }

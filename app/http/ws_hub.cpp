@@ -59,12 +59,25 @@ void WsHub::subscriptions_changed() {
   log_ring()->set_enabled(!stopped_ && (wanted() & kWsLog));
 }
 
+void WsHub::revalidate() {
+  if (!still_valid) return;
+  std::vector<std::shared_ptr<WsClient>> ended;
+  for (const auto& [id, w] : clients_) {
+    if (auto c = w.lock(); c && !still_valid(c->identity())) ended.push_back(std::move(c));
+  }
+  for (auto& c : ended) {
+    ++counters_.websockets_revoked_total;
+    c->end_revoked();
+  }
+}
+
 void WsHub::start() {
   tick();
 }
 
 void WsHub::stop() {
   stopped_ = true;
+  still_valid = nullptr;  // it refers to the face's authentication state
   timer_.cancel();
   log_ring()->set_enabled(false);
 }
@@ -80,11 +93,13 @@ void WsHub::fan_out(unsigned stream, const std::shared_ptr<const std::string>& m
 
 void WsHub::on_alert(const msg::AlertChanged& edge) {
   if (stopped_ || !(wanted() & kWsAlerts) || !router_.alert_json) return;
+  revalidate();
   fan_out(kWsAlerts, ws_message("alerts", router_.alert_json(edge)));
 }
 
 void WsHub::tick() {
   if (stopped_) return;
+  revalidate();
   const unsigned bits = wanted();
   if ((bits & kWsStatus) && router_.status_json) {
     fan_out(kWsStatus, ws_message("status", router_.status_json()));

@@ -12,6 +12,12 @@
 // for the benchmark's 10 Hz fan-out and the slow-client test (not a configuration key: the
 // streams are specified at 1 Hz).
 //
+// Credentials: each client keeps the identity it was opened with. Before every tick and every
+// alert, and at once after a logout, the hub asks `still_valid` for each client; a client whose
+// session ended (logout, idle timeout, password change) or whose token was revoked, or an
+// anonymous reader after http.read_without_login was turned off, is closed with 1008 and gets
+// nothing more.
+//
 // Loop thread only. Bounds: clients are counted in http.max_connections.
 #pragma once
 
@@ -24,6 +30,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "app/http/auth_gate.hpp"
 #include "app/http/http_types.hpp"
 #include "app/http/log_ring.hpp"
 
@@ -40,6 +47,10 @@ class WsClient {
   virtual unsigned subscriptions() const = 0;
   // Queues a message; a client whose queue is full is closed (1013) instead.
   virtual void send(std::shared_ptr<const std::string> message) = 0;
+  // Who opened the socket (checked again before each message batch).
+  virtual const Identity& identity() const = 0;
+  // The credentials ended: close with 1008 (policy violation), send nothing more.
+  virtual void end_revoked() = 0;
 };
 
 class WsHub {
@@ -51,6 +62,10 @@ class WsHub {
   // A client's subscriptions changed (the log sink is only enabled while someone listens).
   void subscriptions_changed();
   void on_alert(const msg::AlertChanged& edge);
+  // Closes every client whose credentials no longer hold (see above); a no-op without a
+  // validator. Called by the hub itself and by the face after a logout.
+  void revalidate();
+  std::function<bool(const Identity&)> still_valid;
   void start();
   void stop();
   HttpCounters& counters() { return counters_; }

@@ -33,16 +33,18 @@ class WsSession final : public WsClient,
 
   // The hub is held weakly: a session can outlive the face (its last handler is destroyed
   // with the io_context), and must then touch nothing of it.
-  WsSession(Stream&& stream, std::weak_ptr<WsHub> hub, unsigned allowed)
-      : ws_(std::move(stream)), hub_(std::move(hub)), allowed_(allowed) {}
+  WsSession(Stream&& stream, std::weak_ptr<WsHub> hub, unsigned allowed, Identity who)
+      : ws_(std::move(stream)), hub_(std::move(hub)), allowed_(allowed), who_(std::move(who)) {}
 
   ~WsSession() override {
     if (auto hub = hub_.lock(); hub && hub_id_ != 0) hub->remove(hub_id_);
   }
 
   void start(std::shared_ptr<ConnectionRegistry> registry,
-             boost::beast::http::request<boost::beast::http::string_body> req) {
-    slot_ = registry->add(this->weak_from_this());
+             boost::beast::http::request<boost::beast::http::string_body> req,
+             std::string remote_addr) {
+    slot_ = registry->add(this->weak_from_this(), std::move(remote_addr), ConnectionKind::websocket,
+                          who_.principal != api::Principal::anonymous);
     namespace websocket = boost::beast::websocket;
     boost::beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(boost::beast::role_type::server));
@@ -57,12 +59,14 @@ class WsSession final : public WsClient,
   }
 
   unsigned subscriptions() const override { return subscribed_; }
+  const Identity& identity() const override { return who_; }
+  void end_revoked() override { close_with(boost::beast::websocket::close_code::policy_error); }
 
   void send(std::shared_ptr<const std::string> message) override {
     if (closing_) return;
     if (queue_.size() >= kMaxQueuedMessages || queued_bytes_ + message->size() > kMaxQueuedBytes) {
       if (auto hub = hub_.lock()) ++hub->counters().slow_clients_dropped_total;
-      drop_slow_client();
+      close_with(boost::beast::websocket::close_code::try_again_later);
       return;
     }
     queued_bytes_ += message->size();
@@ -137,22 +141,25 @@ class WsSession final : public WsClient,
     });
   }
 
-  void drop_slow_client() {
+  // Ends the session: nothing more is queued or sent. 1013 for a client that cannot keep up,
+  // 1008 for one whose credentials ended.
+  void close_with(boost::beast::websocket::close_code code) {
+    if (closing_) return;
     closing_ = true;
     subscribed_ = 0;
-    // A write is in flight (the queue is full), so a close frame cannot be sent now without
-    // waiting on the slow reader; close the socket: the client sees the connection end.
+    // A write is in flight, so a close frame cannot be sent now without waiting on the
+    // (possibly slow) reader; close the socket: the client sees the connection end.
     if (writing_) {
       close_now();
       return;
     }
-    ws_.async_close(boost::beast::websocket::close_code::try_again_later,
-                    [self = this->shared_from_this()](boost::beast::error_code) {});
+    ws_.async_close(code, [self = this->shared_from_this()](boost::beast::error_code) {});
   }
 
   boost::beast::websocket::stream<Stream> ws_;
   std::weak_ptr<WsHub> hub_;
   unsigned allowed_;
+  Identity who_;
   unsigned subscribed_ = 0;
   std::uint64_t hub_id_ = 0;
   std::unique_ptr<ConnectionSlot> slot_;

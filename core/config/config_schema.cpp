@@ -339,8 +339,14 @@ constexpr std::array kSchema{
                                              86'400, live,
                                              "a login session expires after this long unused"),
     integer<&C::http_max_connections>("http.max_connections", "", 1, 1'024, 64, restart,
-                                      "open HTTP/WebSocket connections at most; more wait in "
-                                      "the kernel's backlog"),
+                                      "open HTTP/WebSocket connections at most (a quarter kept "
+                                      "for logged-in clients, half at most WebSockets); an idle "
+                                      "one gives way to a new one, else they wait in the "
+                                      "kernel's backlog"),
+    integer<&C::http_max_connections_per_address>(
+        "http.max_connections_per_address", "", 1, 1'024, 16, restart,
+        "open connections from one client address at most; a new one closes that address's "
+        "longest-idle connection"),
 
     // mqtt: the MQTT client (docs/mqtt.md)
     text<&C::mqtt_url>("mqtt.url", TextRule::mqtt_url, "", restart,

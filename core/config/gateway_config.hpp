@@ -154,6 +154,7 @@ struct GatewayConfig {
   bool http_metrics_without_login{};
   std::int32_t http_session_idle_timeout_s{};
   std::int32_t http_max_connections{};
+  std::int32_t http_max_connections_per_address{};
 
   // mqtt: the MQTT client, Home Assistant discovery, the Venus OS JSON (issue 9)
   FixedString<255> mqtt_url;  // mqtt://host[:port] or mqtts://host[:port]; empty: no MQTT

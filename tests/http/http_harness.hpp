@@ -68,6 +68,24 @@ inline int connect_to(int port) {
   return fd;
 }
 
+// A TCP connection to the gateway from `source` (a 127.x.y.z address); -1 on failure.
+inline int connect_from(int port, const std::string& source) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  ::inet_pton(AF_INET, source.c_str(), &local.sin_addr);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 inline bool send_all(int fd, const std::string& s) {
   std::size_t off = 0;
   while (off < s.size()) {

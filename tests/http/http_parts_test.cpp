@@ -108,16 +108,16 @@ TEST(AuthGate, GIVEN_policies_WHEN_authorizing_THEN_the_documented_rules_hold) {
   EXPECT_FALSE(gate.authorize(anon, "GET", "/metrics", "", open).has_value());
   EXPECT_TRUE(gate.authorize(anon, "GET", "/api/config", "", open).has_value());
   EXPECT_TRUE(gate.authorize(anon, "POST", "/api/alerts/1/ack", "", open).has_value());
-  Identity admin{api::Principal::admin, "admin", "sid", std::string(64, 'c')};
+  Identity admin{api::Principal::admin, "admin", "sid", std::string(64, 'c'), ""};
   EXPECT_FALSE(gate.authorize(admin, "GET", "/api/config", "", locked).has_value());
   EXPECT_EQ(gate.authorize(admin, "PATCH", "/api/config", "", locked)->status, 403);
   EXPECT_EQ(gate.authorize(admin, "PATCH", "/api/config", std::string(64, 'd'), locked)->status,
             403);
   EXPECT_FALSE(gate.authorize(admin, "PATCH", "/api/config", std::string(64, 'c'), locked));
-  Identity ro{api::Principal::read_only_token, "kiosk", "", ""};
+  Identity ro{api::Principal::read_only_token, "kiosk", "", "", "d1"};
   EXPECT_FALSE(gate.authorize(ro, "GET", "/api/config", "", locked).has_value());
   EXPECT_EQ(gate.authorize(ro, "DELETE", "/api/x", "", locked)->status, 403);
-  Identity rw{api::Principal::token, "script", "", ""};
+  Identity rw{api::Principal::token, "script", "", "", "d2"};
   EXPECT_FALSE(gate.authorize(rw, "PATCH", "/api/config", "", locked).has_value());
 }
 

@@ -102,27 +102,56 @@ TEST(HttpTransport, GIVEN_a_slow_loris_client_WHEN_headers_trickle_in_THEN_it_is
 }
 
 TEST(HttpTransport,
-     GIVEN_the_connection_cap_WHEN_reached_THEN_the_next_client_waits_until_one_closes) {
+     GIVEN_the_connection_cap_WHEN_idle_keep_alives_hold_it_THEN_the_longest_idle_gives_way) {
   GatewayUnderTest gw(R"({"http.max_connections": 4})");
+  // 4 slots, 3 of them for connections that have not authenticated.
   std::vector<int> held;
-  for (int i = 0; i < 4; ++i) {
-    const int fd = connect_to(gw.port());
+  for (int i = 0; i < 3; ++i) {
+    const int fd = connect_from(gw.port(), "127.0.0." + std::to_string(10 + i));
     ASSERT_GE(fd, 0);
     send_all(fd, "GET /api/status HTTP/1.1\r\nHost: x\r\n\r\n");  // keep-alive
-    const std::string r = read_until_close(fd, 2s);
+    const std::string r = read_until_close(fd, 300ms);
     ASSERT_EQ(status_of(r), 401) << r;
     held.push_back(fd);
   }
-  const int extra = connect_to(gw.port());  // the kernel's backlog takes it
+  const int extra = connect_from(gw.port(), "127.0.0.20");
   ASSERT_GE(extra, 0);
   send_all(extra, "GET /api/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-  EXPECT_EQ(read_until_close(extra, 1500ms), "") << "not served while at the cap";
-  ::close(held.back());
-  held.pop_back();
-  const std::string r = read_until_close(extra, 15s);
-  EXPECT_EQ(status_of(r), 401) << "served once a slot is free: " << r;
+  const std::string r = read_until_close(extra, 5s);
   ::close(extra);
+  EXPECT_EQ(status_of(r), 401) << "served at once: " << r;
+  bool closed = false;
+  read_until_close(held.front(), 5s, &closed);
+  EXPECT_TRUE(closed) << "the connection idle the longest made room";
+  for (std::size_t i = 1; i < held.size(); ++i) {
+    read_until_close(held[i], 200ms, &closed);
+    EXPECT_FALSE(closed) << "only one connection gives way, not " << i + 1;
+  }
   for (int fd : held) ::close(fd);
+}
+
+TEST(HttpTransport, GIVEN_every_slot_busy_WHEN_a_client_comes_THEN_it_waits_until_one_closes) {
+  // One slot, held by a WebSocket (never closed to make room).
+  GatewayUnderTest gw(R"({"http.max_connections": 1})");
+  const std::string token = make_token(gw, "screen");
+  const int ws = connect_to(gw.port());
+  ASSERT_GE(ws, 0);
+  send_all(ws,
+           "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+           "Authorization: Bearer " +
+               token + "\r\n\r\n");
+  const std::string upgraded = read_until_close(ws, 1500ms);
+  ASSERT_EQ(status_of(upgraded), 101) << upgraded;
+  // From another address (one address may hold only one of the one slot).
+  const int extra = connect_from(gw.port(), "127.0.0.2");
+  ASSERT_GE(extra, 0);
+  send_all(extra, "GET /api/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(read_until_close(extra, 1500ms), "") << "not served while every slot is busy";
+  ::close(ws);
+  const std::string r = read_until_close(extra, 15s);
+  EXPECT_EQ(status_of(r), 401) << "served once the slot is free: " << r;
+  ::close(extra);
 }
 
 TEST(HttpTransport,

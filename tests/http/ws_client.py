@@ -3,6 +3,11 @@
 
   ws_client.py status URL [--token T]          subscribe to status, print 3 messages' data
   ws_client.py refused URL                     expect the upgrade to be refused, print status
+  ws_client.py revoke URL --then CMD [--token T | --cookie C --origin O]
+                                               subscribe to status, log and can; after the first
+                                               message run CMD (it ends the credentials), then
+                                               print "closed CODE after_ms=N messages_after=K"
+                                               or "open messages_after=K" after 10 s
   ws_client.py fanout URL --token T --clients N --seconds S
                                                N clients on status; print p50/p99 lag of the
                                                arrival spread of each tick's message (ms)
@@ -50,6 +55,32 @@ async def refused(args):
         print("refused", e.status_code)
 
 
+async def revoke(args):
+    import subprocess
+    async with connect(args) as ws:
+        await ws.send(json.dumps({"subscribe": ["status", "log", "can"]}))
+        await asyncio.wait_for(ws.recv(), 20)
+        # Run the command without blocking the loop (the socket keeps being read meanwhile).
+        proc = await asyncio.create_subprocess_shell(args.then, stdout=subprocess.DEVNULL)
+        await proc.wait()
+        done = time.time()
+        # What arrived while the command ran is already queued: not "after".
+        while ws.messages:
+            await ws.recv()
+        after = 0
+        try:
+            while time.time() < done + 10:
+                await asyncio.wait_for(ws.recv(), done + 10 - time.time())
+                after += 1
+        except websockets.exceptions.ConnectionClosed as e:
+            print(f"closed {e.code} after_ms={(time.time() - done) * 1000:.0f} "
+                  f"messages_after={after}")
+            return
+        except asyncio.TimeoutError:
+            pass
+        print(f"open messages_after={after}")
+
+
 async def fanout(args):
     arrivals = {}
 
@@ -87,8 +118,10 @@ def main():
     ap.add_argument("--origin", default="")
     ap.add_argument("--clients", type=int, default=200)
     ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--then", default="")
     args = ap.parse_args()
-    asyncio.run({"status": status, "refused": refused, "fanout": fanout}[args.mode](args))
+    asyncio.run({"status": status, "refused": refused, "revoke": revoke,
+                 "fanout": fanout}[args.mode](args))
 
 
 if __name__ == "__main__":
