@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,11 +33,26 @@ struct ApiRequest {
   std::string_view remote;          // "127.0.0.1:51234" (for logs)
 };
 
+// A body produced in pieces, for an answer whose size must not decide the gateway's memory
+// (the history export). The server asks for the next piece only after the previous one was
+// written to the client, so a slow reader slows the producer instead of growing a buffer.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // Called on the loop thread exactly once per next(): a piece (may be empty), whether it is
+  // the last, and whether producing it failed (the server then ends the connection without the
+  // closing chunk, so the client sees an incomplete transfer, never a complete-looking one).
+  using Deliver = std::function<void(std::string piece, bool last, bool failed)>;
+  virtual void next(Deliver deliver) = 0;
+};
+
 struct ApiResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra: Content-Disposition...
+  // When set, the body comes from here (chunked transfer encoding) and `body` is unused.
+  std::shared_ptr<BodyStream> stream;
 };
 
 // Answers a request. Must be called exactly once, on the loop thread.

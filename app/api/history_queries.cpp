@@ -20,10 +20,10 @@ HistoryQueries::~HistoryQueries() {
   *alive_ = false;
 }
 
-bool HistoryQueries::submit(Work work, std::function<void()> cancel) {
+bool HistoryQueries::submit(Work work, std::function<void()> cancel, bool continuation) {
   {
     std::lock_guard lock(mutex_);
-    if (stop_ || jobs_.size() >= kCapacity) {
+    if (stop_ || jobs_.size() >= kCapacity + (continuation ? kContinuationRoom : 0)) {
       ++refused_;
       return false;
     }
@@ -83,6 +83,9 @@ void HistoryQueries::run() {
       }
     }
     auto done = job.work(store.get(), open_error);
+    // Drop the job's own captures here, before `done` can run (and be freed) on the loop: what
+    // they share with `done` (a reply holding a connection) must be released on the loop.
+    job = Job{};
     // A failed read may mean the file was replaced (moved aside as corrupt): re-open next time.
     if (store && store->health() != platform::HistoryHealth::ok) store.reset();
     std::weak_ptr<bool> alive = alive_;

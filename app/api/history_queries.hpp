@@ -31,6 +31,9 @@ namespace tbgw::app::api {
 class HistoryQueries {
  public:
   static constexpr std::size_t kCapacity = 8;
+  // Extra room for the next page of a streamed export already running (their number is capped
+  // by the route), so a burst of new queries cannot cut a download in the middle.
+  static constexpr std::size_t kContinuationRoom = 4;
 
   // Runs on the query thread with the open store (nullptr and `open_error` when the database
   // cannot be opened); returns the completion to run on the loop.
@@ -43,7 +46,8 @@ class HistoryQueries {
   HistoryQueries& operator=(const HistoryQueries&) = delete;
 
   // False when the queue is full or stopped; `cancel` runs on the loop if the job never runs.
-  bool submit(Work work, std::function<void()> cancel);
+  // A continuation (the next page of a running export) may use kContinuationRoom more.
+  bool submit(Work work, std::function<void()> cancel, bool continuation = false);
   void stop();
 
   std::size_t queued() const;

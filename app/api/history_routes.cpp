@@ -3,12 +3,13 @@
 //
 // Parameters: from, to (unix ms or ISO 8601 UTC; default: the last hour up to now), tier
 // (raw | minute | quarter, also 1m / 15m; default auto: raw up to 2 h, minute up to 7 days,
-// quarter beyond), max_points (JSON: default 5000, at most 50000; CSV: at most 500000 rows).
-// A result cut at the bound says so ("truncated": true; CSV: X-Truncated: true). A full query
-// queue answers 503 with Retry-After.
+// quarter beyond), max_points (JSON: default 5000, at most 50000). A JSON result cut at the
+// bound says so ("truncated": true). The CSV is the whole range, streamed in pages with a memory
+// bound that does not grow with the range (history_csv_stream.hpp). A full query queue, or
+// two exports already running, answers 503 with Retry-After.
 #include <charconv>
-#include <sstream>
 
+#include "app/api/history_csv_stream.hpp"
 #include "app/api/router_impl.hpp"
 #include "core/history/history_record.hpp"
 #include "platform/linux/clock.hpp"
@@ -25,7 +26,6 @@ constexpr std::int64_t kRawMaxSpanMs = 2 * 3'600'000;
 constexpr std::int64_t kMinuteMaxSpanMs = 7 * 86'400'000LL;
 constexpr std::size_t kDefaultPoints = 5'000;
 constexpr std::size_t kMaxPoints = 50'000;
-constexpr std::size_t kMaxCsvRows = 500'000;
 
 std::optional<std::int64_t> parse_time(const std::string& s) {
   std::int64_t v = 0;
@@ -162,30 +162,6 @@ ApiResponse query_json(platform::HistoryStore& store, const HistoryParams& p) {
                         {"rows", std::move(rows)}});
 }
 
-ApiResponse query_csv(platform::HistoryStore& store, const HistoryParams& p) {
-  std::ostringstream out;
-  std::string error;
-  if (!platform::export_history(store, p.tier, p.from_ms, p.to_ms, platform::HistoryFormat::csv,
-                                out, error)) {
-    return error_response(500, "query_failed", error);
-  }
-  ApiResponse r;
-  r.content_type = "text/csv; charset=utf-8";
-  r.body = std::move(out).str();
-  // Bound the body: cut at a line end after kMaxCsvRows rows.
-  std::size_t lines = 0;
-  for (std::size_t i = 0; i < r.body.size(); ++i) {
-    if (r.body[i] == '\n' && ++lines > kMaxCsvRows) {
-      r.body.resize(i + 1);
-      r.headers.emplace_back("X-Truncated", "true");
-      break;
-    }
-  }
-  r.headers.emplace_back("Content-Disposition", std::string("attachment; filename=\"history-") +
-                                                    tier_name(p.tier) + ".csv\"");
-  return r;
-}
-
 ApiResponse query_alerts(platform::HistoryStore& store, const HistoryParams& p) {
   json entries = json::array();
   bool truncated = false;
@@ -212,7 +188,34 @@ ApiResponse query_alerts(platform::HistoryStore& store, const HistoryParams& p) 
                         {"entries", std::move(entries)}});
 }
 
-enum class Kind { json_samples, csv_samples, alerts };
+enum class Kind { json_samples, alerts };
+
+// The CSV export: streamed in pages (history_csv_stream.hpp). The first page is read before
+// answering, so a database that cannot be read answers 503 instead of a cut download.
+void submit_csv(ApiRouter::Impl& impl, const HistoryParams& p, Reply& reply) {
+  auto stream = HistoryCsvStream::start(impl.history, impl.csv_exports, p.tier, p.from_ms, p.to_ms);
+  if (!stream) {
+    ApiResponse r =
+        error_response(503, "busy", "two history exports are already running; try again");
+    r.headers.emplace_back("Retry-After", "5");
+    return reply(std::move(r));
+  }
+  auto shared = std::make_shared<Reply>(std::move(reply));
+  const std::string filename = std::string("history-") + tier_name(p.tier) + ".csv";
+  stream->next([stream, shared, filename](std::string piece, bool last, bool failed) {
+    if (failed) {
+      (*shared)(error_response(503, "history_unavailable",
+                               "the history database cannot be read now; try again"));
+      return;
+    }
+    stream->put_back(std::move(piece), last);
+    ApiResponse r;
+    r.content_type = "text/csv; charset=utf-8";
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+    r.stream = stream;
+    (*shared)(std::move(r));
+  });
+}
 
 void submit(ApiRouter::Impl& impl, const HistoryParams& p, Kind kind, Reply& reply) {
   auto shared = std::make_shared<Reply>(std::move(reply));
@@ -224,8 +227,6 @@ void submit(ApiRouter::Impl& impl, const HistoryParams& p, Kind kind, Reply& rep
           r = error_response(503, "history_unavailable", open_error);
         } else if (kind == Kind::json_samples) {
           r = query_json(*store, p);
-        } else if (kind == Kind::csv_samples) {
-          r = query_csv(*store, p);
         } else {
           r = query_alerts(*store, p);
         }
@@ -244,7 +245,8 @@ void submit(ApiRouter::Impl& impl, const HistoryParams& p, Kind kind, Reply& rep
 void route_history(ApiRouter::Impl& impl, const ApiRequest& request, bool csv, Reply& reply) {
   HistoryParams p;
   if (auto bad = parse_params(request, true, p)) return reply(std::move(*bad));
-  submit(impl, p, csv ? Kind::csv_samples : Kind::json_samples, reply);
+  if (csv) return submit_csv(impl, p, reply);
+  submit(impl, p, Kind::json_samples, reply);
 }
 
 void route_alert_history(ApiRouter::Impl& impl, const ApiRequest& request, Reply& reply) {

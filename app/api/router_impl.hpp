@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -48,6 +49,8 @@ struct ApiRouter::Impl {
   boost::asio::io_context& io;
   GatewayServices& services;
   HistoryQueries history;
+  // CSV exports being streamed (history_csv_stream.hpp); each holds one until it ends.
+  std::shared_ptr<std::atomic<int>> csv_exports = std::make_shared<std::atomic<int>>(0);
   std::optional<PendingSettingsWrite> settings_write;
   boost::asio::steady_timer settings_timer;
   std::chrono::milliseconds settings_timeout{10'000};

@@ -222,6 +222,10 @@ class HttpConnection final : public Closable,
     } else if (res.status >= 400) {
       ++ctx->counters->responses_4xx_total;
     }
+    if (res.stream) {
+      write_streamed(std::move(res));
+      return;
+    }
     auto out = std::make_shared<http::response<http::string_body>>();
     out->version(version_ == 10 ? 10 : 11);
     out->result(static_cast<unsigned>(res.status));
@@ -251,6 +255,105 @@ class HttpConnection final : public Closable,
                           self->read_request();
                         }
                       });
+  }
+
+  // A streamed body (api::BodyStream): the head with chunked transfer encoding, then one chunk
+  // per piece, asking for the next piece only after the previous one was written (each write
+  // within kRequestTimeout, so a client that stops reading is closed and the producer stops).
+  // A failed piece ends the connection without the closing chunk: the client sees a cut
+  // transfer, never a complete-looking one.
+  void write_streamed(api::ApiResponse res) {
+    namespace http = boost::beast::http;
+    auto head = std::make_shared<http::response<http::empty_body>>();
+    head->version(version_ == 10 ? 10 : 11);
+    head->result(static_cast<unsigned>(res.status));
+    add_security_headers(head->base(), true, kTls);
+    head->set(http::field::content_type, res.content_type);
+    for (auto& [k, v] : res.headers) head->insert(k, v);
+    // HTTP/1.0 has no chunked encoding: the body then ends with the connection.
+    if (version_ == 10) keep_alive_ = false;
+    head->keep_alive(keep_alive_);
+    if (version_ != 10) head->chunked(true);
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*head);
+    lowest().expires_after(kRequestTimeout);
+    http::async_write_header(
+        stream_, *serializer,
+        [self = this->shared_from_this(), head, serializer, body = std::move(res.stream)](
+            boost::beast::error_code ec, std::size_t) {
+          if (ec) {
+            self->close_now();
+          } else if (self->head_) {
+            self->after_response();
+          } else {
+            self->next_piece(body);
+          }
+        });
+  }
+
+  void next_piece(const std::shared_ptr<api::BodyStream>& body) {
+    // While the producer works (a page read on the history thread): no deadline.
+    lowest().expires_never();
+    body->next([self = this->shared_from_this(), body](std::string piece, bool last, bool failed) {
+      if (self->closed_) return;
+      if (failed) {
+        self->close_now();
+        return;
+      }
+      self->write_piece(body, std::make_shared<std::string>(std::move(piece)), last);
+    });
+  }
+
+  void write_piece(const std::shared_ptr<api::BodyStream>& body,
+                   const std::shared_ptr<std::string>& piece, bool last) {
+    namespace http = boost::beast::http;
+    auto after = [self = this->shared_from_this(), body, piece, last](boost::beast::error_code ec,
+                                                                      std::size_t) {
+      if (ec) {
+        self->close_now();
+      } else if (!last) {
+        self->next_piece(body);
+      } else {
+        self->finish_stream();
+      }
+    };
+    lowest().expires_after(kRequestTimeout);
+    if (version_ == 10) {
+      if (piece->empty()) return after({}, 0);
+      boost::asio::async_write(stream_, boost::asio::buffer(*piece), std::move(after));
+    } else if (piece->empty()) {
+      after({}, 0);  // an empty chunk would read as the end of the body
+    } else {
+      boost::asio::async_write(stream_, http::make_chunk(boost::asio::buffer(*piece)),
+                               std::move(after));
+    }
+  }
+
+  void finish_stream() {
+    namespace http = boost::beast::http;
+    if (version_ == 10) {
+      after_response();
+      return;
+    }
+    lowest().expires_after(kRequestTimeout);
+    auto last = std::make_shared<http::chunk_last<http::chunk_crlf>>(http::make_chunk_last());
+    boost::asio::async_write(
+        stream_, *last,
+        [self = this->shared_from_this(), last](boost::beast::error_code ec, std::size_t) {
+          if (ec) {
+            self->close_now();
+          } else {
+            self->after_response();
+          }
+        });
+  }
+
+  // The response is out: the next request on a keep-alive connection, else a lingering close.
+  void after_response() {
+    if (keep_alive_) {
+      read_request();
+    } else {
+      linger();
+    }
   }
 
   // Shut down our sending side, then read and discard for up to 2 s / 64 KiB before closing.

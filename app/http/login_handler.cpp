@@ -171,7 +171,7 @@ api::ApiResponse LoginHandler::session_response(const Session& s, bool tls, bool
                             {"kind", "session"},
                             {"csrf_token", s.csrf},
                             {"expires_in_s", pol.session_idle_timeout_ms / 1000}};
-  api::ApiResponse r{200, "application/json", j.dump(), {}};
+  api::ApiResponse r{200, "application/json", j.dump(), {}, nullptr};
   if (set_cookie) {
     r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + s.id +
                                              "; HttpOnly; SameSite=Strict; Path=/" +

@@ -76,7 +76,7 @@ void RequestHandler::handle(IncomingRequest& req, Respond respond) {
       const nlohmann::json j = {
           {"user", who.name},
           {"kind", who.principal == api::Principal::token ? "token" : "read_only_token"}};
-      respond(api::ApiResponse{200, "application/json", j.dump(), {}});
+      respond(api::ApiResponse{200, "application/json", j.dump(), {}, nullptr});
     }
     return;
   }
@@ -95,7 +95,7 @@ void RequestHandler::handle(IncomingRequest& req, Respond respond) {
       gate_.sessions().remove(who.session_id);
       if (after_logout) after_logout();
     }
-    api::ApiResponse r{200, "application/json", R"({"logged_out":true})", {}};
+    api::ApiResponse r{200, "application/json", R"({"logged_out":true})", {}, nullptr};
     r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) +
                                              "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0" +
                                              (req.tls ? "; Secure" : ""));

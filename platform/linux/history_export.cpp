@@ -2,7 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
-#include <ctime>
+#include <limits>
 
 namespace tbgw::platform {
 
@@ -118,62 +118,22 @@ std::optional<HistoryWhat> parse_history_what(std::string_view s) {
   return std::nullopt;
 }
 
-std::optional<std::int64_t> parse_iso8601_utc(std::string_view s) {
-  if (!s.empty() && (s.back() == 'Z' || s.back() == 'z')) s.remove_suffix(1);
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
-  const std::string text(s);
-  int used = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10) {
-    return std::nullopt;
-  }
-  std::string_view rest = s.substr(10);
-  if (!rest.empty()) {
-    if (rest[0] != 'T' && rest[0] != 't' && rest[0] != ' ') return std::nullopt;
-    const std::string r(rest.substr(1));
-    int n = 0;
-    if (std::sscanf(r.c_str(), "%2d:%2d%n", &h, &mi, &n) != 2 || n != 5) return std::nullopt;
-    std::string_view more = std::string_view(r).substr(5);
-    if (!more.empty()) {
-      const std::string m(more);
-      if (std::sscanf(m.c_str(), ":%2d%n", &sec, &n) != 1 || n != 3) return std::nullopt;
-      more.remove_prefix(3);
-      if (!more.empty()) {
-        const std::string f(more);
-        if (std::sscanf(f.c_str(), ".%3d%n", &ms, &n) != 1 || n != 4 || more.size() != 4) {
-          return std::nullopt;
-        }
-      }
-    }
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  const std::time_t t = timegm(&tm);
-  if (tm.tm_mday != d) return std::nullopt;  // 2024-02-30 normalised away: reject
-  return static_cast<std::int64_t>(t) * 1000 + ms;
-}
-
-std::string format_iso8601_utc(std::int64_t unix_ms) {
-  std::int64_t s = unix_ms / 1000, ms = unix_ms % 1000;
-  if (ms < 0) ms += 1000, --s;
-  const std::time_t t = static_cast<std::time_t>(s);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
-}
-
-bool export_history(HistoryStore& store, HistoryTier tier, std::int64_t from_ms, std::int64_t to_ms,
-                    HistoryFormat format, std::ostream& out, std::string& error) {
+void write_history_header(HistoryTier tier, HistoryFormat format, std::ostream& out) {
   if (format == HistoryFormat::csv) csv_header(tier, out);
+}
+
+bool export_history_page(HistoryStore& store, HistoryTier tier, std::int64_t from_ms,
+                         std::int64_t to_ms, HistoryFormat format, std::ostream& out,
+                         std::size_t max_rows, ExportPage& page, std::string& error) {
+  page = {};
   RowWriter w(format, out);
+  // Stops after max_rows rows; the next page starts after the last one (t is unique per tier).
+  auto room = [&](std::int64_t t) {
+    ++page.rows;
+    if (page.rows < max_rows) return true;
+    page.next_from_ms = t + 1;
+    return false;
+  };
   if (tier == HistoryTier::raw) {
     return store.for_each_raw(
         from_ms, to_ms,
@@ -186,7 +146,7 @@ bool export_history(HistoryStore& store, HistoryTier tier, std::int64_t from_ms,
             w.plain(kFields[i].name, number(r.values[i], kFields[i].scale));
           }
           w.end();
-          return static_cast<bool>(out);
+          return static_cast<bool>(out) && room(r.unix_ms);
         },
         error);
   }
@@ -205,9 +165,17 @@ bool export_history(HistoryStore& store, HistoryTier tier, std::int64_t from_ms,
           w.plain(n + "_max", number(r.max[i], kFields[i].scale));
         }
         w.end();
-        return static_cast<bool>(out);
+        return static_cast<bool>(out) && room(r.bucket_start_ms);
       },
       error);
+}
+
+bool export_history(HistoryStore& store, HistoryTier tier, std::int64_t from_ms, std::int64_t to_ms,
+                    HistoryFormat format, std::ostream& out, std::string& error) {
+  write_history_header(tier, format, out);
+  ExportPage page;
+  return export_history_page(store, tier, from_ms, to_ms, format, out,
+                             std::numeric_limits<std::size_t>::max(), page, error);
 }
 
 bool export_alerts(HistoryStore& store, std::int64_t from_ms, std::int64_t to_ms,

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "platform/linux/history_store.hpp"
+#include "platform/linux/iso8601_time.hpp"  // parse_iso8601_utc, format_iso8601_utc
 
 namespace tbgw::platform {
 
@@ -27,14 +28,20 @@ std::optional<HistoryFormat> parse_history_format(std::string_view s);
 enum class HistoryWhat : std::uint8_t { samples = 0, alerts = 1 };
 std::optional<HistoryWhat> parse_history_what(std::string_view s);  // "samples" | "alerts"
 
-// Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM", "YYYY-MM-DDTHH:MM:SS" with optional ".fff" and
-// optional "Z" (always UTC; a space may replace the T). Returns unix milliseconds.
-std::optional<std::int64_t> parse_iso8601_utc(std::string_view s);
-std::string format_iso8601_utc(std::int64_t unix_ms);
-
 // Writes rows with from_ms <= t < to_ms. Returns false with `error` on a query failure.
 bool export_history(HistoryStore& store, HistoryTier tier, std::int64_t from_ms, std::int64_t to_ms,
                     HistoryFormat format, std::ostream& out, std::string& error);
+// The same in pages, for a streamed export whose memory must not grow with the range: the CSV
+// header once, then pages of at most `max_rows` rows. `page.next_from_ms` is where the next
+// page starts, or nullopt when the range is done (an empty page also means done).
+struct ExportPage {
+  std::size_t rows = 0;
+  std::optional<std::int64_t> next_from_ms;
+};
+void write_history_header(HistoryTier tier, HistoryFormat format, std::ostream& out);
+bool export_history_page(HistoryStore& store, HistoryTier tier, std::int64_t from_ms,
+                         std::int64_t to_ms, HistoryFormat format, std::ostream& out,
+                         std::size_t max_rows, ExportPage& page, std::string& error);
 // The alert log entries with from_ms <= t < to_ms, in time order.
 bool export_alerts(HistoryStore& store, std::int64_t from_ms, std::int64_t to_ms,
                    HistoryFormat format, std::ostream& out, std::string& error);

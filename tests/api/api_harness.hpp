@@ -91,8 +91,28 @@ class ApiHarness {
     });
     EXPECT_TRUE(run_until([&] { return out.has_value(); })) << method << " " << path;
     EXPECT_EQ(replies, 1);
+    if (out && out->stream) out->body = drain(*out->stream);
     return out.value_or(ApiResponse{});
   }
+  // Reads a streamed body to its end the way the server does: one piece at a time.
+  std::string drain(app::api::BodyStream& stream) {
+    std::string body;
+    for (bool last = false; !last;) {
+      bool got = false, failed = false;
+      stream.next([&](std::string piece, bool is_last, bool is_failed) {
+        body += piece;
+        last = is_last;
+        failed = is_failed;
+        got = true;
+      });
+      EXPECT_TRUE(run_until([&] { return got; }));
+      EXPECT_FALSE(failed);
+      if (!got || failed) break;
+      ++pieces_drained;
+    }
+    return body;
+  }
+  int pieces_drained = 0;
   json call_json(std::string_view method, std::string_view path, std::string_view body = {},
                  std::string_view query = {}) {
     const ApiResponse r = call(method, path, body, query);

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -140,12 +141,15 @@ class GatewayUnderTest {
  public:
   // `config_json`: the "settings" object written to STATE_DIR/config.json first.
   // `print_snapshots`: the caller must then read stdout (a full pipe would block the loop).
+  // `prepare`: fills the state directory before the gateway starts (stored history...).
   explicit GatewayUnderTest(const std::string& settings_json = "{}",
-                            std::vector<std::string> env = {}, bool print_snapshots = false) {
+                            std::vector<std::string> env = {}, bool print_snapshots = false,
+                            const std::function<void(const std::filesystem::path&)>& prepare = {}) {
     {
       std::ofstream f(dir_.path() / "config.json");
       f << R"({"schema_version":1,"settings":)" << settings_json << "}\n";
     }
+    if (prepare) prepare(dir_.path());
     std::vector<std::string> argv = {TBGW_GW_BIN,          "--simulate",  "--http",
                                      "127.0.0.1:0",        "--state-dir", dir_.path().string(),
                                      "--poll-interval-ms", "300"};
