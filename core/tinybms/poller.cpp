@@ -78,6 +78,8 @@ const char* to_string(WriteStatus s) {
       return "write not acknowledged";
     case WriteStatus::readback_failed:
       return "read-back failed";
+    case WriteStatus::no_answer:
+      return "no answer";
   }
   return "invalid";
 }
@@ -108,6 +110,7 @@ std::optional<FrameBytes> Poller::poll(Millis now) {
   if (!started_) {
     started_ = true;
     last_valid_ms_ = now;
+    last_reading_ms_ = now;
     next_probe_ms_ = now;
   }
   if (in_flight_ && now >= deadline_ms_) {
@@ -257,14 +260,10 @@ void Poller::on_success(Millis now) {
   stats_.latency_sum_ms += latency;
   last_valid_ms_ = now;
   fail_timeouts_ = fail_nacks_ = fail_bad_ = fail_crc_ = 0;
-  if (link_ != msg::LinkStatus::up) {
-    if (link_ == msg::LinkStatus::lost) {
-      // The BMS may have been reset or swapped while we could not see it.
-      version_needed_ = true;
-      version_due_ms_ = kNow;
-      settings_due_ms_ = kNow;
-      events_due_ms_ = kNow;
-    }
+  // A lost link comes back with a complete reading (finish_job), not with one answer: a BMS
+  // whose replies only sometimes fit would otherwise flap between lost and up.
+  if (link_ == msg::LinkStatus::connecting) {
+    last_reading_ms_ = now;  // the first reading is due from here
     set_link(msg::LinkStatus::up, msg::LinkLossReason::none, now);
   }
   const Block& done = blocks_[block_index_];
@@ -337,7 +336,7 @@ void Poller::abandon_job(Millis now) {
       ++stats_.abandoned_cycles;
       break;
     case Job::write:
-      finish_write(WriteStatus::write_failed);
+      finish_write(WriteStatus::no_answer);
       return;
     case Job::readback:
       finish_write(WriteStatus::readback_failed);
@@ -374,6 +373,15 @@ void Poller::finish_job(Millis now) {
       auto snapshot = decode_snapshot(bank_, settings_valid_ ? configured_cells_ : 0, now, options);
       if (snapshot.ok()) {
         ++stats_.snapshots;
+        last_reading_ms_ = now;
+        if (link_ == msg::LinkStatus::lost) {
+          // The BMS may have been reset or swapped while we could not see it.
+          version_needed_ = true;
+          version_due_ms_ = kNow;
+          settings_due_ms_ = kNow;
+          events_due_ms_ = kNow;
+          set_link(msg::LinkStatus::up, msg::LinkLossReason::none, now);
+        }
         push_event(*snapshot);
       } else {
         ++stats_.decode_errors;
@@ -499,7 +507,11 @@ void Poller::finish_write(WriteStatus status) {
 
 void Poller::check_link_loss(Millis now) {
   if (link_ == msg::LinkStatus::lost) return;
-  if (now - last_valid_ms_ >= config_.link_loss_timeout_ms) {
+  const bool silent = now - last_valid_ms_ >= config_.link_loss_timeout_ms;
+  const bool no_reading =
+      link_ == msg::LinkStatus::up &&
+      now - last_reading_ms_ >= config_.link_loss_timeout_ms + config_.live_interval_ms;
+  if (silent || no_reading) {
     set_link(msg::LinkStatus::lost, dominant_failure(), now);
     next_probe_ms_ = now;
   }
@@ -533,7 +545,7 @@ void Poller::on_port_closed(Millis now) {
   if (in_flight_ || job_ != Job::none) {
     in_flight_ = false;
     if (job_ == Job::write || job_ == Job::readback) {
-      finish_write(job_ == Job::write ? WriteStatus::write_failed : WriteStatus::readback_failed);
+      finish_write(job_ == Job::write ? WriteStatus::no_answer : WriteStatus::readback_failed);
     }
     job_ = Job::none;
   }
@@ -556,7 +568,8 @@ Millis Poller::next_deadline(Millis now) const {
   if (write_pending_) next = now;
   if (version_needed_) next = std::min(next, at(version_due_ms_));
   next = std::min({next, at(settings_due_ms_), at(statistics_due_ms_), at(events_due_ms_),
-                   last_valid_ms_ + config_.link_loss_timeout_ms});
+                   last_valid_ms_ + config_.link_loss_timeout_ms,
+                   last_reading_ms_ + config_.link_loss_timeout_ms + config_.live_interval_ms});
   return std::max(now, next);
 }
 

@@ -172,6 +172,10 @@ class Poller {
   bool port_open_ = true;
   bool started_ = false;
   Millis last_valid_ms_ = 0;
+  // The last complete live reading (a snapshot). Answers that never add up to one (replies too
+  // late for their request, every cycle cut short) are no link: the data would go stale while
+  // the link looked "up".
+  Millis last_reading_ms_ = 0;
   Millis next_probe_ms_ = 0;
   // Failures since the last valid reply, by kind: the link-loss reason is the largest.
   std::uint64_t fail_timeouts_ = 0, fail_nacks_ = 0, fail_bad_ = 0, fail_crc_ = 0;

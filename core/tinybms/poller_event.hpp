@@ -28,8 +28,9 @@ struct SettingWriteOutcome {
 enum class WriteStatus : std::uint8_t {
   verified = 0,         // every register reads back as requested
   mismatch = 1,         // written, but some register reads back differently
-  write_failed = 2,     // the BMS did not acknowledge a write (NACK or no answer)
+  write_failed = 2,     // the BMS refused the write (NACK)
   readback_failed = 3,  // written, but the read-back got no valid answer
+  no_answer = 4,        // the BMS did not answer the write (retries spent, link lost, port closed)
 };
 
 const char* to_string(WriteStatus s);

@@ -64,6 +64,24 @@ TEST(ApiBmsSettings, GivenValidWrite_WhenPatched_ThenVerifiedByReadBackAndSimula
   EXPECT_EQ(h.sim().simulator().model().settings().read(308), wanted);
 }
 
+// Issue 18 finding 10: a write while the BMS is silent is a 504 "no answer" once the link's
+// retries are spent (before: 502 "write not acknowledged", while docs/api.md said 504).
+TEST(ApiBmsSettings, GivenSilentBms_WhenPatched_Then504NoAnswerAndNothingWritten) {
+  ApiHarness h;
+  h.wait_for_settings();
+  const std::uint16_t before = h.sim().simulator().model().settings().read(308);
+  h.sim().simulator().faults().silent = true;
+  const ApiResponse r =
+      h.call("PATCH", "/api/bms/settings",
+             "{\"allowed_disbalance\": " + std::to_string(before == 40 ? 41 : 40) + "}");
+  EXPECT_EQ(r.status, 504) << r.body;
+  const json j = json::parse(r.body, nullptr, false);
+  EXPECT_EQ(j["error"]["code"], "no answer") << r.body;
+  EXPECT_NE(r.body.find("read the settings again"), std::string::npos) << r.body;
+  h.sim().simulator().faults().silent = false;
+  EXPECT_EQ(h.sim().simulator().model().settings().read(308), before);
+}
+
 TEST(ApiBmsSettings, GivenBadBodies_WhenPatched_Then4xxAndNothingWritten) {
   ApiHarness h;
   h.wait_for_settings();

@@ -291,6 +291,63 @@ TEST(Poller, GivenBmsThatIgnoresWrites_WhenWritten_ThenMismatchIsReported) {
   EXPECT_EQ(results.front().items[0].readback_raw, 3600);
 }
 
+// Issue 18 finding 10: a write to a silent BMS is "no answer" (the API's 504), not a refusal.
+TEST(Poller, GivenSilentBms_WhenWritten_ThenNoAnswerAfterTheRetriesAndNothingChanged) {
+  Harness h;
+  h.run_for(2'000);
+  h.bms.silent = true;
+  const RegisterWrite w[] = {{300, 3550}};
+  ASSERT_TRUE(h.poller.request_write(w).ok());
+  h.run_for(5'000);
+  const auto results = h.all<SettingsWriteResult>();
+  ASSERT_EQ(results.size(), 1U);
+  EXPECT_EQ(results.front().status, WriteStatus::no_answer);
+  EXPECT_STREQ(to_string(results.front().status), "no answer");
+  EXPECT_FALSE(results.front().items[0].verified);
+  EXPECT_EQ(h.bms.regs[300], 3600) << "a silent BMS took nothing";
+}
+
+// Issue 18 finding 10: replies so late that readings stop while single answers still arrive
+// (the simulator's `fault late 600`) must not leave the link "up" over stale data. Walks the
+// fake clock and checks at every millisecond: while the link is up, a complete reading is at
+// most link_loss_timeout + live_interval old; and the link does not flap on lone answers.
+TEST(Poller, GivenRepliesTooLateForReadings_WhenPolled_ThenLinkLostWhileTheDataIsOld) {
+  PollerConfig config;
+  Harness h(config);
+  h.run_for(2'000);
+  ASSERT_FALSE(h.all<msg::BatterySnapshot>().empty());
+  h.bms.reply_delay_ms = 900;  // > response_timeout_ms: every reply misses its request
+  const Millis bound = config.link_loss_timeout_ms + config.live_interval_ms;
+  Millis last_reading = h.all<msg::BatterySnapshot>().back().stamp_ms;
+  const auto answers_before = h.poller.stats().responses;
+  msg::LinkStatus link = msg::LinkStatus::up;
+  std::size_t seen = h.events.size();
+  for (int i = 0; i < 30'000; ++i) {
+    h.run_for(1);
+    for (; seen < h.events.size(); ++seen) {
+      if (const auto* snap = std::get_if<msg::BatterySnapshot>(&h.events[seen])) {
+        last_reading = snap->stamp_ms;
+      }
+      if (const auto* l = std::get_if<msg::LinkState>(&h.events[seen])) link = l->status;
+    }
+    if (link == msg::LinkStatus::up) {
+      ASSERT_LE(h.now - last_reading, bound + 1) << "link up over data this old, at " << h.now;
+    }
+  }
+  std::printf("late replies: %zu snapshots, %llu answers, %zu link changes, link %s at the end\n",
+              h.all<msg::BatterySnapshot>().size(),
+              static_cast<unsigned long long>(h.poller.stats().responses - answers_before),
+              h.all<msg::LinkState>().size(), msg::to_string(link));
+  EXPECT_EQ(link, msg::LinkStatus::lost);
+  EXPECT_GT(h.poller.stats().responses, answers_before)
+      << "answers kept arriving (so the link was not simply silent)";
+  EXPECT_LE(h.all<msg::LinkState>().size(), 4U) << "no flapping between lost and up";
+  // Prompt replies again: a complete reading brings the link back.
+  h.bms.reply_delay_ms = 5;
+  h.run_for(10'000);
+  EXPECT_EQ(h.all<msg::LinkState>().back().status, msg::LinkStatus::up);
+}
+
 TEST(Poller, GivenLowByteRegister_WhenWritten_ThenHighByteIsKept) {
   Harness h;
   h.bms.regs[342] = 0xAB00;  // an undefined high byte the BMS holds
