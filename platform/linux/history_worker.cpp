@@ -85,12 +85,19 @@ void HistoryWorker::add_to_batch(const history::TierOutput& o, const history::Hi
   if (o.quarter) batch.quarter.push_back(*o.quarter);
 }
 
+bool HistoryWorker::space_returned() const {
+  if (store_.health() != HistoryHealth::disk_full) return false;
+  std::error_code ec;
+  const auto space = std::filesystem::space(store_.file_path().parent_path(), ec);
+  return !ec && space.available >= kSpaceToRetryBytes;
+}
+
 void HistoryWorker::write_batch(HistoryBatch& batch, Clock::time_point& retry_at) {
   if (batch.empty()) return;
   const auto now = Clock::now();
   bool ok = false;
   std::uint64_t us = 0;
-  if (store_.health() == HistoryHealth::ok || now >= retry_at) {
+  if (store_.health() == HistoryHealth::ok || now >= retry_at || space_returned()) {
     if (store_.health() != HistoryHealth::ok && store_.health() != HistoryHealth::closed) {
       (void)store_.open();  // a retry starts from a fresh connection
     }

@@ -23,8 +23,10 @@
 //   the open buckets (partial, merged after a restart), write them and return.
 // - A failed write (disk full, I/O error) drops that batch (counted), keeps the store's health
 //   and reason in status(), and tries again after `retry_interval`; batches meanwhile are
-//   dropped, not queued, so memory stays bounded. The loop polls status() (cheap, locked
-//   copy) and turns a health other than ok into the storage alert.
+//   dropped, not queued, so memory stays bounded. A full disk is tried again at the next batch
+//   as soon as its file system has kSpaceToRetryBytes free (one statvfs per batch), so writing
+//   and the storage alert recover with the space, not up to `retry_interval` later. The loop polls
+//   status() (cheap, locked copy) and turns a health other than ok into the storage alert.
 //
 // Bounds: memory = queue_capacity * sizeof(HistoryRecord) (~110 B) + one batch, plus
 // 2 * alert_queue_capacity * sizeof(AlertRecord) (~180 B). push(), push_alert(), request_stop() and
@@ -95,6 +97,8 @@ class HistoryWorker {
   std::size_t drain(std::vector<history::HistoryRecord>& out);
   void drain_alerts(std::vector<history::AlertRecord>& pending);
   void write_batch(HistoryBatch& batch, std::chrono::steady_clock::time_point& retry_at);
+  static constexpr std::uintmax_t kSpaceToRetryBytes = 1U << 20;
+  bool space_returned() const;
   void add_to_batch(const history::TierOutput& o, const history::HistoryRecord* r,
                     HistoryBatch& batch);
 

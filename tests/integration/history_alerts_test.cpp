@@ -3,6 +3,9 @@
 // messages), and the worker: prompt flush of an alert edge, a full alert ring counted, entries
 // kept across a failed write.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <csignal>
 
 #include <chrono>
 #include <cmath>
@@ -299,6 +302,54 @@ TEST(HistoryAlertsWorker, GivenAFailedWrite_ThenAlertEntriesKeptAndWrittenWhenSt
   ASSERT_TRUE(kept);
   ASSERT_TRUE(written) << worker.status().reason;
   EXPECT_EQ(worker.status().alerts_dropped_unwritable, 0U);
+}
+
+// Issue 18 finding 11: after a full disk freed up, history writing (and with it the storage
+// alert) recovered only at the next 5-minute retry. Now the next batch retries once the file
+// system has room. The file size limit (RLIMIT_FSIZE) stands in for the full disk; the retry
+// interval stays at its 5-minute default, so only the space check can bring writing back
+// within the 60 s bound of eventually().
+TEST(HistoryWorker, GivenAFullDiskThatFreesUp_ThenWritingResumesAtTheNextBatch) {
+  TempDir dir;
+  HistoryWorkerOptions opt;
+  opt.batch_interval = std::chrono::milliseconds(20);
+  opt.batch_max = 50;
+  HistoryWorker worker(dir.path(), {}, opt);
+  std::thread t([&] { worker.run(); });
+  std::int64_t t_ms = kT0;
+  auto push_some = [&] {
+    for (int i = 0; i < 50; ++i) {
+      history::HistoryRecord r;
+      r.unix_ms = t_ms += 1000;
+      r.cell_count = 16;
+      r.values.fill(3300.0F);
+      worker.push(r);
+    }
+  };
+  push_some();
+  const bool opened = eventually([&] { return worker.status().health == HistoryHealth::ok; });
+  const auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  rlimit small = saved;
+  small.rlim_cur = 64 * 1024;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  const bool full = eventually([&] {
+    push_some();
+    return worker.status().health == HistoryHealth::disk_full;
+  });
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &saved), 0);
+  ::signal(SIGXFSZ, old_handler);
+  const bool back = eventually([&] {
+    push_some();
+    return worker.status().health == HistoryHealth::ok;
+  });
+  worker.request_stop();
+  t.join();
+  ASSERT_TRUE(opened);
+  ASSERT_TRUE(full) << worker.status().reason;
+  EXPECT_TRUE(back) << "still " << to_string(worker.status().health) << ": "
+                    << worker.status().reason;
 }
 
 }  // namespace
