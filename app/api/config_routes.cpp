@@ -2,48 +2,23 @@
 // (core/config/config_schema.hpp) over HTTP.
 //
 // PATCH takes {"key": value, ...}. Every key is first converted from JSON and checked against
-// its row here (unknown key, JSON type, range), collecting every error; only when all are
-// valid does GatewayServices::patch_config run (cross-field rules, atomic save, live apply),
-// so a body with one bad key changes nothing and the answer names every bad key (422). A
+// its row (config_patch_body.hpp: unknown key, JSON type, range), collecting every error; only when
+// all are valid does GatewayServices::patch_config run (cross-field rules, atomic save, live
+// apply), so a body with one bad key changes nothing and the answer names every bad key (422). A
 // secret sent back as the mask "********" means "keep". Integers that do not fit int64 and
 // non-finite numbers (1e400 parses as infinity) are refused, never rounded or clamped.
 #include <spdlog/spdlog.h>
 
-#include <cmath>
-#include <limits>
-
+#include "app/api/config_patch_body.hpp"
 #include "app/api/router_impl.hpp"
 #include "core/config/config_schema.hpp"
+#include "core/config/config_text_rules.hpp"
 #include "core/config/config_validate.hpp"
 #include "platform/linux/config_text.hpp"
 
 namespace tbgw::app::api {
 
 namespace {
-
-constexpr std::string_view kMask = "********";
-
-const char* text_rule_text(config::TextRule r) {
-  switch (r) {
-    case config::TextRule::text:
-      return "UTF-8 text without control characters";
-    case config::TextRule::absolute_path:
-      return "empty, or an absolute path";
-    case config::TextRule::ascii_name:
-      return "printable ASCII";
-    case config::TextRule::can_backend:
-      return "log:- | log:PATH | socketcan:IFNAME | slcan:PATH";
-    case config::TextRule::listen_address:
-      return "empty, or IPV4:PORT, [IPV6]:PORT, localhost:PORT";
-    case config::TextRule::mqtt_url:
-      return "empty, or mqtt://HOST[:PORT] / mqtts://HOST[:PORT]";
-    case config::TextRule::topic_level:
-      return "empty, or one MQTT topic level without / + # or spaces";
-    case config::TextRule::topic:
-      return "empty, or MQTT topic levels joined by /, no wildcards";
-  }
-  return "text";
-}
 
 json value_json(const config::ConfigValue& v) {
   switch (v.index()) {
@@ -62,40 +37,9 @@ json masked_value(const config::ConfigKey& k, const config::GatewayConfig& cfg) 
   const config::ConfigValue v = k.get(cfg);
   if (k.secret) {
     const auto* s = std::get_if<std::string_view>(&v);
-    return (s != nullptr && s->empty()) ? json("") : json(kMask);
+    return (s != nullptr && s->empty()) ? json("") : json(kSecretMask);
   }
   return value_json(v);
-}
-
-// JSON -> ConfigValue (strings point into `j`, which outlives the patch). nullopt + `why`.
-std::optional<config::ConfigValue> to_config_value(const json& j, std::string& why) {
-  switch (j.type()) {
-    case json::value_t::boolean:
-      return config::ConfigValue(j.get<bool>());
-    case json::value_t::number_integer:
-      return config::ConfigValue(j.get<std::int64_t>());
-    case json::value_t::number_unsigned: {
-      const auto u = j.get<std::uint64_t>();
-      if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        why = "number too large";
-        return std::nullopt;
-      }
-      return config::ConfigValue(static_cast<std::int64_t>(u));
-    }
-    case json::value_t::number_float: {
-      const double d = j.get<double>();
-      if (!std::isfinite(d)) {
-        why = "number out of range (not finite)";
-        return std::nullopt;
-      }
-      return config::ConfigValue(d);
-    }
-    case json::value_t::string:
-      return config::ConfigValue(std::string_view(j.get_ref<const std::string&>()));
-    default:
-      why = std::string("expected a ") + "bool, number or string, got " + j.type_name();
-      return std::nullopt;
-  }
 }
 
 // "poll.live_interval_ms: 50 is out of range" -> the key ("poll.live_interval_ms").
@@ -145,7 +89,7 @@ void route_config_schema(ApiRouter::Impl& impl, const ApiRequest& request, Reply
     }
     if (k.type == config::ConfigType::string) {
       row["max_length"] = k.max;
-      row["text_rule"] = text_rule_text(k.text_rule);
+      row["text_rule"] = std::string(config::describe(k.text_rule));
     }
     keys.push_back(std::move(row));
   }
@@ -162,39 +106,15 @@ void route_config_schema(ApiRouter::Impl& impl, const ApiRequest& request, Reply
 void route_config_patch(ApiRouter::Impl& impl, const ApiRequest& request, Reply& reply) {
   json body;
   if (auto bad = parse_object_body(request, body)) return reply(std::move(*bad));
-  std::vector<std::pair<std::string, std::string>> errors;
-  std::vector<config::ConfigSetting> settings;
-  std::vector<std::string> kept;
-  for (const auto& [key, value] : body.items()) {
-    const config::ConfigKey* row = config::find_key(key);
-    if (row == nullptr) {
-      errors.emplace_back(key, key + ": unknown key");
-      continue;
-    }
-    if (row->secret && value.is_string() && value.get_ref<const std::string&>() == kMask) {
-      kept.push_back(key);
-      continue;
-    }
-    std::string why;
-    const auto v = to_config_value(value, why);
-    if (!v) {
-      errors.emplace_back(key, key + ": " + why);
-      continue;
-    }
-    const auto checked = config::check_value(*row, *v);
-    if (!checked.ok()) {
-      errors.emplace_back(key, platform::describe(checked.error()));
-      continue;
-    }
-    settings.push_back({row->key, *v});
-  }
+  ConfigPatchBody patch = parse_config_patch(body);
+  auto& errors = patch.errors;
   if (!errors.empty()) {
     return reply(error_response(
         422, "invalid_config",
         "nothing was changed: " + std::to_string(errors.size()) + " invalid setting(s)", errors));
   }
   ++impl.config_patches_total;
-  const ConfigPatchResult r = impl.services.patch_config(settings);
+  const ConfigPatchResult r = impl.services.patch_config(patch.settings);
   if (!r.save_error.empty()) {
     return reply(error_response(500, "save_failed", "the configuration could not be saved",
                                 {{"", r.save_error}}));
@@ -207,8 +127,9 @@ void route_config_patch(ApiRouter::Impl& impl, const ApiRequest& request, Reply&
     spdlog::info("api: configuration changed by {} ({}): {} key(s)", request.principal_name,
                  request.remote, r.changed_keys.size());
   }
-  reply(json_response(
-      {{"changed", r.changed_keys}, {"restart_required", r.restart_keys}, {"kept_secrets", kept}}));
+  reply(json_response({{"changed", r.changed_keys},
+                       {"restart_required", r.restart_keys},
+                       {"kept_secrets", patch.kept}}));
 }
 
 }  // namespace tbgw::app::api

@@ -42,8 +42,10 @@ enum class Apply : std::uint8_t {
 enum class TextRule : std::uint8_t {
   text,            // valid UTF-8 without control characters
   absolute_path,   // empty, or `text` starting with '/'
+  pem_path,        // empty, or an absolute path to a .pem/.crt/.cer/.key file outside /proc,
+                   // /sys and /dev, without "." or ".." segments (a certificate or key to read)
   ascii_name,      // printable ASCII (0x20-0x7E): goes into CAN frames byte for byte
-  can_backend,     // log:- | log:PATH | socketcan:IFNAME | slcan:PATH
+  can_backend,     // log:- | log:PATH (not in a system tree) | socketcan:IFNAME | slcan:/dev/...
   listen_address,  // empty, or IPV4:PORT / [IPV6]:PORT / localhost:PORT, port 0-65535
   mqtt_url,        // empty, or mqtt://HOST[:PORT] / mqtts://HOST[:PORT]
   topic_level,     // empty, or one MQTT topic level: printable ASCII without / + # or spaces

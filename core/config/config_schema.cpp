@@ -324,10 +324,10 @@ constexpr std::array kSchema{
     text<&C::http_listen>("http.listen", TextRule::listen_address, "127.0.0.1:8080", restart,
                           "ADDR:PORT the API and web UI listen on (0.0.0.0:80: every interface); "
                           "empty: no HTTP server"),
-    text<&C::http_tls_cert>("http.tls_cert", TextRule::absolute_path, "", restart,
+    text<&C::http_tls_cert>("http.tls_cert", TextRule::pem_path, "", restart,
                             "PEM certificate chain; with http.tls_key the server speaks HTTPS only "
                             "(`tinybms-gw tls selfsigned` makes a pair)"),
-    text<&C::http_tls_key>("http.tls_key", TextRule::absolute_path, "", restart,
+    text<&C::http_tls_key>("http.tls_key", TextRule::pem_path, "", restart,
                            "PEM private key of http.tls_cert"),
     boolean<&C::http_read_without_login>("http.read_without_login", false, live,
                                          "let anyone on the network read status (a kiosk "
@@ -361,12 +361,12 @@ constexpr std::array kSchema{
     text<&C::mqtt_base_topic>(
         "mqtt.base_topic", TextRule::topic_level, "tinybms-gw", restart,
         "first topic level: state is under BASE/DEVICE_ID/... (empty: DEVICE_ID/...)"),
-    text<&C::mqtt_ca_file>("mqtt.ca_file", TextRule::absolute_path, "", restart,
+    text<&C::mqtt_ca_file>("mqtt.ca_file", TextRule::pem_path, "", restart,
                            "mqtts: PEM CA certificates the broker must chain to; empty: the "
                            "system store"),
-    text<&C::mqtt_cert_file>("mqtt.cert_file", TextRule::absolute_path, "", restart,
+    text<&C::mqtt_cert_file>("mqtt.cert_file", TextRule::pem_path, "", restart,
                              "mqtts: client certificate (PEM), with mqtt.key_file"),
-    text<&C::mqtt_key_file>("mqtt.key_file", TextRule::absolute_path, "", restart,
+    text<&C::mqtt_key_file>("mqtt.key_file", TextRule::pem_path, "", restart,
                             "mqtts: client private key (PEM)"),
     boolean<&C::mqtt_tls_insecure>("mqtt.tls_insecure", false, restart,
                                    "mqtts: do not check the broker's host name against its "

@@ -133,6 +133,56 @@ bool is_mqtt_url(std::string_view s) {
   return is_host_port(rest, false);
 }
 
+// True when `path` is `dir` or inside it.
+bool is_under(std::string_view path, std::string_view dir) {
+  return path == dir ||
+         (path.starts_with(dir) && path.size() > dir.size() && path[dir.size()] == '/');
+}
+
+// No "." or ".." segment: the path names what it says (a rule about its directory holds).
+bool has_no_dot_segments(std::string_view path) {
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t slash = path.find('/', start);
+    const std::size_t end = slash == std::string_view::npos ? path.size() : slash;
+    const std::string_view seg = path.substr(start, end - start);
+    if (seg == "." || seg == "..") return false;
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return true;
+}
+
+// The kernel's pseudo-files and devices: never a certificate, key or log.
+bool is_in_kernel_tree(std::string_view path) {
+  return is_under(path, "/proc") || is_under(path, "/sys") || is_under(path, "/dev");
+}
+
+// A certificate or key the gateway reads: `http.tls_cert=/etc/shadow` is a mistake (or worse)
+// the configuration can refuse before anything reads it.
+bool is_pem_path(std::string_view s) {
+  if (s.empty()) return true;
+  if (s.front() != '/' || !has_no_dot_segments(s) || is_in_kernel_tree(s)) return false;
+  for (const std::string_view ext : {".pem", ".crt", ".cer", ".key"}) {
+    if (s.size() > ext.size() + 1 && s.ends_with(ext) && s[s.size() - ext.size() - 1] != '/') {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Where the CAN log may be written: not into the system's own trees (with a log: path set
+// through the API, the gateway would otherwise append to any file its user can write).
+bool is_log_path(std::string_view s) {
+  if (s == "-" || s == "/dev/null") return true;
+  if (!has_no_dot_segments(s) || is_in_kernel_tree(s)) return false;
+  for (const std::string_view dir : {"/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
+                                     "/boot", "/root", "/var/lib/dpkg"}) {
+    if (is_under(s, dir)) return false;
+  }
+  return !s.ends_with('/');
+}
+
 }  // namespace
 
 bool parse_can_backend(std::string_view s, CanBackendSpec& out) {
@@ -140,8 +190,10 @@ bool parse_can_backend(std::string_view s, CanBackendSpec& out) {
   if (colon == std::string_view::npos) return false;
   const std::string_view kind = s.substr(0, colon);
   const std::string_view target = s.substr(colon + 1);
-  const bool valid = (kind == "log" && !target.empty()) || (kind == "slcan" && !target.empty()) ||
-                     (kind == "socketcan" && is_interface_name(target));
+  const bool valid =
+      (kind == "log" && !target.empty() && is_log_path(target)) ||
+      (kind == "slcan" && target.starts_with("/dev/") && has_no_dot_segments(target)) ||
+      (kind == "socketcan" && is_interface_name(target));
   if (valid) out = CanBackendSpec{kind, target};
   return valid;
 }
@@ -153,6 +205,8 @@ TextCheck check_text(TextRule rule, std::string_view s) {
       return TextCheck::ok;
     case TextRule::absolute_path:
       return s.empty() || s.front() == '/' ? TextCheck::ok : TextCheck::bad_format;
+    case TextRule::pem_path:
+      return is_pem_path(s) ? TextCheck::ok : TextCheck::bad_format;
     case TextRule::ascii_name:
       return is_printable_ascii(s) ? TextCheck::ok : TextCheck::bad_text;
     case TextRule::can_backend: {
@@ -177,10 +231,14 @@ std::string_view describe(TextRule rule) {
       return "UTF-8 text without control characters";
     case TextRule::absolute_path:
       return "an absolute path, or empty";
+    case TextRule::pem_path:
+      return "an absolute path to a .pem, .crt, .cer or .key file (not under /proc, /sys or "
+             "/dev, no . or .. segments), or empty";
     case TextRule::ascii_name:
       return "printable ASCII";
     case TextRule::can_backend:
-      return "log:- | log:PATH | socketcan:IFNAME | slcan:PATH";
+      return "log:- | log:PATH (not in /etc, /usr, /proc, /sys, /dev... nor with . or .. "
+             "segments) | socketcan:IFNAME | slcan:/dev/DEVICE";
     case TextRule::listen_address:
       return "ADDR:PORT (127.0.0.1:8080, 0.0.0.0:80, [::]:8080; port 0: any free port), or empty";
     case TextRule::mqtt_url:

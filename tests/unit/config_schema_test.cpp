@@ -29,6 +29,7 @@ std::string prefix(std::string_view key) {
 std::string longest_valid(const ConfigKey& k) {
   std::string s(static_cast<std::size_t>(k.max), 'a');
   if (k.text_rule == TextRule::absolute_path) s.front() = '/';
+  if (k.text_rule == TextRule::pem_path) s.front() = '/', s.replace(s.size() - 4, 4, ".pem");
   if (k.text_rule == TextRule::can_backend) s.replace(0, 4, "log:");
   if (k.text_rule == TextRule::listen_address) s.replace(s.size() - 5, 5, ":8080");
   if (k.text_rule == TextRule::mqtt_url) s.replace(0, 7, "mqtt://");
