@@ -159,7 +159,9 @@ constexpr auto kSettings = std::to_array<RegisterInfo>({
         "Early balancing threshold, per cell"),
     set(304, "charge_finished_current", T::u16, "mA", 1, K::sensor_dependent, 100, 5000,
         "Charge finished current"),
-    rev_d(set(305, "peak_discharge_current_cutoff", T::u16, "A", 1, K::undocumented, 0, 65535,
+    // No documented range; 0 A would cut off any discharge, so it is refused (found by the
+    // bms_settings fuzz target, which compares with the simulator's 1..750 A).
+    rev_d(set(305, "peak_discharge_current_cutoff", T::u16, "A", 1, K::undocumented, 1, 65535,
               "Peak discharge current cutoff")),
     set(306, "battery_capacity", T::u16, "Ah", 0.01, K::documented, 10, 65500, "Battery capacity"),
     set(307, "series_cells", T::u16, "", 1, K::documented, 4, 16, "Number of series cells"),

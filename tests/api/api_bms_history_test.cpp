@@ -96,8 +96,9 @@ TEST(ApiBmsSettings, GivenBadBodies_WhenPatched_Then4xxAndNothingWritten) {
       {R"({"allowed_disbalance": 40.5})", 422},   // not a 1 mV step
       {R"({"battery_capacity": 100.005})", 422},  // not a 0.01 Ah step
       {R"({"allowed_disbalance": 1e30})", 422},
-      {R"({"distance_unit": 0})", 422},                            // not a listed code
-      {R"({"pulses_per_unit_hi": 1})", 422},                       // half of a 32-bit setting
+      {R"({"distance_unit": 0})", 422},                  // not a listed code
+      {R"({"pulses_per_unit_hi": 1})", 422},             // half of a 32-bit setting
+      {R"({"peak_discharge_current_cutoff": 0})", 422},  // would cut off any discharge (fuzzing)
       {R"({"allowed_disbalance": 40, "series_cells": 99})", 422},  // one bad: none written
       {R"({})", 422},
       {R"([1])", 400},

@@ -145,16 +145,17 @@ TEST(Registers, GIVEN_settings_WHEN_ranges_read_THEN_match_spec_table) {
   const RangeCase table[] = {
       {300, 1200, 4500, RangeKind::documented},   {301, 1000, 3500, RangeKind::documented},
       {303, 1000, 4500, RangeKind::documented},   {304, 100, 5000, RangeKind::sensor_dependent},
-      {305, 0, 65535, RangeKind::undocumented},   {306, 10, 65500, RangeKind::documented},
-      {307, 4, 16, RangeKind::documented},        {308, 15, 100, RangeKind::documented},
-      {310, 5, 60, RangeKind::documented},        {311, 0, 60, RangeKind::documented},
-      {312, 1, 100000, RangeKind::documented},    {314, 1, 5, RangeKind::documented},
-      {315, 1200, 4500, RangeKind::documented},   {316, 800, 3500, RangeKind::documented},
-      {317, 1, 750, RangeKind::sensor_dependent}, {318, 1, 750, RangeKind::sensor_dependent},
-      {319, 20, 90, RangeKind::documented},       {320, -40, 10, RangeKind::documented},
-      {321, 60, 95, RangeKind::documented},       {322, 10, 65000, RangeKind::documented},
-      {323, 0, 50000, RangeKind::documented},     {328, 0, 50000, RangeKind::documented},
-      {332, 1, 30, RangeKind::documented},        {342, 0, 7, RangeKind::documented},
+      {305, 1, 65535, RangeKind::undocumented},  // 0 A refused: gateway policy, not the spec
+      {306, 10, 65500, RangeKind::documented},    {307, 4, 16, RangeKind::documented},
+      {308, 15, 100, RangeKind::documented},      {310, 5, 60, RangeKind::documented},
+      {311, 0, 60, RangeKind::documented},        {312, 1, 100000, RangeKind::documented},
+      {314, 1, 5, RangeKind::documented},         {315, 1200, 4500, RangeKind::documented},
+      {316, 800, 3500, RangeKind::documented},    {317, 1, 750, RangeKind::sensor_dependent},
+      {318, 1, 750, RangeKind::sensor_dependent}, {319, 20, 90, RangeKind::documented},
+      {320, -40, 10, RangeKind::documented},      {321, 60, 95, RangeKind::documented},
+      {322, 10, 65000, RangeKind::documented},    {323, 0, 50000, RangeKind::documented},
+      {328, 0, 50000, RangeKind::documented},     {332, 1, 30, RangeKind::documented},
+      {342, 0, 7, RangeKind::documented},
   };
   for (const auto& c : table) {
     const RegisterInfo* r = find_register(c.address);
