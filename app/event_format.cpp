@@ -45,8 +45,10 @@ std::string snapshot_summary(const msg::BatterySnapshot& s) {
 
 namespace {
 // Floats carry the resolution of their register; print that, not float noise (3304.800048...).
-double rounded(double v, double step) {
-  return std::round(v / step) * step;
+// Every field printed this way is a float: the widening is spelled out (clang's
+// -Wdouble-promotion flags it at each call otherwise).
+double rounded(float v, double step) {
+  return std::round(static_cast<double>(v) / step) * step;
 }
 }  // namespace
 

@@ -42,6 +42,10 @@ PACKAGES=(
   # --- web UI (issue 11): Debian's chromium for the end-to-end test (scripts/test-ui.sh)
   chromium
   # --- end web UI
+  # --- fuzz: clang and its runtime libraries (libFuzzer, ASan, UBSan) for the fuzz targets
+  # (fuzz/, scripts/test-fuzz.sh)
+  clang libclang-rt-14-dev
+  # --- end fuzz
 )
 
 # Node.js and npm for the UI test's puppeteer-core (tests/ui/package-lock.json). A machine that

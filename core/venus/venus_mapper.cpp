@@ -13,6 +13,11 @@ VenusValue real(double v, Path p) {
   if (!std::isfinite(v)) return VenusValue::none();
   return VenusValue::of_real(round_to(v, spec(p).decimals));
 }
+// Most snapshot fields are floats; the widening is spelled out once here (clang's
+// -Wdouble-promotion flags it at every call otherwise).
+VenusValue real(float v, Path p) {
+  return real(static_cast<double>(v), p);
+}
 
 // "C3" for 0-based pack cell 2 (the GUI's cell naming).
 VenusValue cell_id(std::uint8_t index) {
@@ -113,8 +118,8 @@ void VenusMapper::clear_measurements(VenusTable& t) {
 
 void VenusMapper::put_measurements(const msg::BatterySnapshot& s, const VenusInputs& in,
                                    VenusTable& t) {
-  const double voltage_v = s.pack_voltage_v;
-  const double current_a = s.pack_current_a;
+  const auto voltage_v = static_cast<double>(s.pack_voltage_v);
+  const auto current_a = static_cast<double>(s.pack_current_a);
   t.set(Path::dc_voltage, real(voltage_v, Path::dc_voltage));
   t.set(Path::dc_current, real(current_a, Path::dc_current));
   t.set(Path::dc_power, real(voltage_v * current_a, Path::dc_power));
@@ -168,7 +173,7 @@ void VenusMapper::put_measurements(const msg::BatterySnapshot& s, const VenusInp
   t.set(Path::system_nr_of_cells_per_battery, VenusValue::of_int(s.cell_count));
 
   if (in.capacity_ah > 0.0F) {
-    const double capacity_ah = in.capacity_ah;
+    const auto capacity_ah = static_cast<double>(in.capacity_ah);
     const double remaining_ah = capacity_ah * s.soc_pct / 100.0;
     t.set(Path::installed_capacity, real(in.capacity_ah, Path::installed_capacity));
     t.set(Path::capacity, real(remaining_ah, Path::capacity));
