@@ -70,6 +70,9 @@ export class Live {
     this.ws.onclose = (ev) => {
       if (this.closed) return;
       this.onState(ev.code === 1008 ? 'refused' : 'closed');
+      // 1008: the session or token that opened the socket ended (logout elsewhere, a new
+      // password). Asking for the session turns that into the login page (the 401 handler).
+      if (ev.code === 1008) api('GET', '/api/session').catch(() => {});
       setTimeout(() => { if (!this.closed) this.open(); }, this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 30000);
     };

@@ -50,7 +50,11 @@ function showLogin(message) {
       loggedIn = true;
       route();
     } catch (e) {
-      err.textContent = e.status === 429 ? 'Too many failed attempts: wait a minute and try again.'
+      // 429 locked_out: this browser's address; login_busy: guesses from everywhere (the
+      // gateway says how long); the server's message names which.
+      err.textContent = e.status === 429
+        ? (e.code === 'locked_out' ? 'Too many failed attempts: wait a minute and try again.'
+          : `${e.message}.`)
         : e.status === 401 ? 'Wrong user name or password.' : `Login failed: ${e.message}`;
       pass.select();
     }
