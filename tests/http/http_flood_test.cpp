@@ -105,6 +105,8 @@ TEST(HttpFlood, GIVEN_200_reconnecting_slow_loris_sockets_WHEN_a_token_client_re
       gw.curl("--max-time 10 -H 'Authorization: Bearer " + token + "' " + gw.url("/metrics"));
   EXPECT_NE(metrics.find("connections_evicted_total"), std::string::npos) << metrics;
   EXPECT_GT(crowd.reconnects(), 0) << "the crowd's sockets were closed to make room";
+  std::printf("slow-loris crowd: %d reconnections while 5 token requests were answered\n",
+              crowd.reconnects());
 }
 
 TEST(HttpFlood,
@@ -203,6 +205,8 @@ TEST(HttpFlood, GIVEN_guessers_on_200_addresses_WHEN_the_owner_logs_in_again_THE
   std::string summary;
   for (auto [status, n] : answers)
     summary += std::to_string(status) + ":" + std::to_string(n) + " ";
+  std::printf("login flood: %s(status:count) in %lld s; owner %d of 5\n", summary.c_str(),
+              static_cast<long long>(seconds), owner_ok);
   EXPECT_LE(answers[401], 10 + seconds / 2 + 2) << summary << "in " << seconds << " s";
   EXPECT_GT(answers[429], answers[401]) << summary;
   EXPECT_EQ(answers[503], 0) << summary;
