@@ -111,25 +111,34 @@ TEST_F(HttpExport, GIVEN_200k_stored_rows_WHEN_exported_THEN_all_rows_in_order_a
   std::printf("export: %d rows, %ju bytes; gateway peak RSS %ld -> %ld kB (+%ld kB)\n", rows, bytes,
               before_kb, after_kb, grown_kb);
   // The body is ~30 MB; holding it (or a copy) would grow the peak by at least that much.
+  // Not under AddressSanitizer: its quarantine keeps freed pages (up to 256 MB) resident, so
+  // the peak there measures the sanitizer, not the export.
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "peak RSS is not meaningful under AddressSanitizer (rows checked above)";
+#else
   EXPECT_LT(grown_kb * 1024, static_cast<long>(bytes / 4)) << "the export must be streamed";
+#endif
 }
 
 TEST_F(HttpExport, GIVEN_two_exports_running_WHEN_a_third_comes_THEN_503_and_a_dropped_one_frees) {
-  // Two slow readers (20 kB/s: a 32 MB export takes them minutes) hold both export places.
-  const std::string slow = "curl -s -o /dev/null --limit-rate 20k --max-time 120 " + bearer() +
-                           "'" + export_url() + "' >/dev/null 2>&1 & echo $!";
+  // Two slow readers (20 kB/s: a 32 MB export takes them minutes) hold both export places. Each
+  // is started only when the one before has received bytes (so it holds its place), else the
+  // second could be the one refused.
   std::vector<std::string> pids;
   for (int i = 0; i < 2; ++i) {
-    std::string pid = shell(slow);
+    const auto out = gw_->dir() / ("slow-" + std::to_string(i) + ".csv");
+    std::string pid = shell("curl -s -o " + out.string() + " --limit-rate 20k --max-time 120 " +
+                            bearer() + "'" + export_url() + "' >/dev/null 2>&1 & echo $!");
     while (!pid.empty() && pid.back() == '\n') pid.pop_back();
     pids.push_back(pid);
+    std::error_code ec;
+    for (int k = 0; k < 300 && !(std::filesystem::file_size(out, ec) > 0 && !ec); ++k) {
+      std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_GT(std::filesystem::file_size(out, ec), 0U) << "slow export " << i << " never started";
   }
-  std::string third;
-  for (int i = 0; i < 50; ++i) {  // until both slow ones have started
-    third = gw_->curl(bearer() + "'" + export_url() + "' -o /dev/null -w '%{http_code}'");
-    if (third.find("503") != std::string::npos) break;
-    std::this_thread::sleep_for(100ms);
-  }
+  const std::string third =
+      gw_->curl(bearer() + "'" + export_url() + "' -o /dev/null -w '%{http_code}'");
   EXPECT_NE(third.find("503"), std::string::npos) << third;
   // The slow clients go away: their exports end (a failed write closes the connection).
   for (const auto& pid : pids) shell("kill " + pid + " 2>/dev/null");
