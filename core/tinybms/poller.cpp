@@ -130,6 +130,7 @@ bool Poller::start_job(Millis now) {
   block_count_ = 0;
   block_index_ = 0;
   attempt_ = 0;
+  probe_answered_ = false;
   auto add = [this](std::uint16_t first, std::uint16_t count, std::uint16_t value_index = 0) {
     blocks_[block_count_++] = Block{first, count, value_index};
   };
@@ -262,6 +263,7 @@ void Poller::on_success(Millis now) {
   fail_timeouts_ = fail_nacks_ = fail_bad_ = fail_crc_ = 0;
   // A lost link comes back with a complete reading (finish_job), not with one answer: a BMS
   // whose replies only sometimes fit would otherwise flap between lost and up.
+  if (link_ == msg::LinkStatus::lost) probe_answered_ = true;
   if (link_ == msg::LinkStatus::connecting) {
     last_reading_ms_ = now;  // the first reading is due from here
     set_link(msg::LinkStatus::up, msg::LinkLossReason::none, now);
@@ -322,7 +324,9 @@ void Poller::on_failure(Failure failure, Millis now) {
     finish_write(WriteStatus::write_failed);  // the BMS refused it: repeating will not help
     return;
   }
-  if (link_ == msg::LinkStatus::lost || attempt_ >= config_.max_retries) {
+  // A probe of a lost link gives up at its first failure, unless the BMS has answered it: then
+  // it is back and its reading gets the usual retries (a waking BMS drops a request).
+  if ((link_ == msg::LinkStatus::lost && !probe_answered_) || attempt_ >= config_.max_retries) {
     abandon_job(now);
     return;
   }

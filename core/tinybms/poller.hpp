@@ -176,6 +176,7 @@ class Poller {
   // late for their request, every cycle cut short) are no link: the data would go stale while
   // the link looked "up".
   Millis last_reading_ms_ = 0;
+  bool probe_answered_ = false;  // the lost link's current probe got an answer
   Millis next_probe_ms_ = 0;
   // Failures since the last valid reply, by kind: the link-loss reason is the largest.
   std::uint64_t fail_timeouts_ = 0, fail_nacks_ = 0, fail_bad_ = 0, fail_crc_ = 0;
