@@ -31,6 +31,19 @@ void expect_closed_at_once(const std::string& out) {
   EXPECT_NE(out.find("messages_after=0"), std::string::npos) << out;
 }
 
+// Opens a WebSocket on the admin session kept in the gateway's cookie jar (the harness's
+// login()), runs `then` and returns what the client saw.
+std::string revoke_session_socket(GatewayUnderTest& gw, const std::string& then) {
+  const std::string jar = read_file(gw.jar());
+  const auto k = jar.find("tbgw_session\t");
+  EXPECT_NE(k, std::string::npos) << jar;
+  if (k == std::string::npos) return {};
+  const std::string sid = jar.substr(k + 13, 64);
+  return shell(kWsClient + "revoke " + ws_url(gw) + " --cookie tbgw_session=" + sid +
+               " --origin http://127.0.0.1:" + std::to_string(gw.port()) + " --then " +
+               quoted(then) + " 2>&1");
+}
+
 TEST(HttpRevocation, GIVEN_a_websocket_on_a_token_WHEN_the_token_is_revoked_THEN_it_is_closed) {
   GatewayUnderTest gw;
   std::string token = gw.cli("token create --name kiosk");
@@ -50,16 +63,9 @@ TEST(HttpRevocation, GIVEN_a_websocket_on_a_session_WHEN_the_admin_logs_out_THEN
   GatewayUnderTest gw;
   const std::string csrf = gw.login();
   ASSERT_EQ(csrf.size(), 64U);
-  const std::string jar = read_file(gw.jar());
-  const auto k = jar.find("tbgw_session\t");
-  ASSERT_NE(k, std::string::npos) << jar;
-  const std::string sid = jar.substr(k + 13, 64);
   const std::string logout = "curl -s --max-time 10 -b " + gw.jar() + " -X POST " +
                              gw.url("/api/logout") + " -H 'X-CSRF-Token: " + csrf + "'";
-  const std::string out =
-      shell(kWsClient + "revoke " + ws_url(gw) + " --cookie tbgw_session=" + sid +
-            " --origin http://127.0.0.1:" + std::to_string(gw.port()) + " --then " +
-            quoted(logout) + " 2>&1");
+  const std::string out = revoke_session_socket(gw, logout);
   expect_closed_at_once(out);
 }
 
@@ -67,16 +73,9 @@ TEST(HttpRevocation,
      GIVEN_a_websocket_on_a_session_WHEN_the_password_is_changed_THEN_it_is_closed) {
   GatewayUnderTest gw;
   ASSERT_EQ(gw.login().size(), 64U);
-  const std::string jar = read_file(gw.jar());
-  const auto k = jar.find("tbgw_session\t");
-  ASSERT_NE(k, std::string::npos) << jar;
-  const std::string sid = jar.substr(k + 13, 64);
   const std::string passwd = "echo new-password-123 | " + std::string(TBGW_GW_BIN) +
                              " passwd --state-dir " + gw.dir().string();
-  const std::string out =
-      shell(kWsClient + "revoke " + ws_url(gw) + " --cookie tbgw_session=" + sid +
-            " --origin http://127.0.0.1:" + std::to_string(gw.port()) + " --then " +
-            quoted(passwd) + " 2>&1");
+  const std::string out = revoke_session_socket(gw, passwd);
   expect_closed_at_once(out);
 }
 

@@ -3,9 +3,6 @@
 // messages), and the worker: prompt flush of an alert edge, a full alert ring counted, entries
 // kept across a failed write.
 #include <gtest/gtest.h>
-#include <sys/resource.h>
-
-#include <csignal>
 
 #include <chrono>
 #include <cmath>
@@ -14,6 +11,7 @@
 #include <thread>
 
 #include "core/history/alert_record.hpp"
+#include "integration/file_size_limit.hpp"
 #include "integration/temp_dir.hpp"
 #include "platform/linux/history_export.hpp"
 #include "platform/linux/history_store.hpp"
@@ -328,18 +326,13 @@ TEST(HistoryWorker, GivenAFullDiskThatFreesUp_ThenWritingResumesAtTheNextBatch) 
   };
   push_some();
   const bool opened = eventually([&] { return worker.status().health == HistoryHealth::ok; });
-  const auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
-  rlimit saved{};
-  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
-  rlimit small = saved;
-  small.rlim_cur = 64 * 1024;
-  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  test::FileSizeLimit full_disk(64 * 1024);
+  ASSERT_TRUE(full_disk.ok());
   const bool full = eventually([&] {
     push_some();
     return worker.status().health == HistoryHealth::disk_full;
   });
-  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &saved), 0);
-  ::signal(SIGXFSZ, old_handler);
+  ASSERT_TRUE(full_disk.lift());
   const bool back = eventually([&] {
     push_some();
     return worker.status().health == HistoryHealth::ok;

@@ -3,8 +3,6 @@
 // export round trip (CSV and JSON Lines), and the worker end to end.
 #include "platform/linux/history_store.hpp"
 
-#include <signal.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +16,7 @@
 #include <thread>
 
 #include "core/history/history_tiers.hpp"
+#include "integration/file_size_limit.hpp"
 #include "integration/temp_dir.hpp"
 #include "platform/linux/history_export.hpp"
 #include "platform/linux/history_worker.hpp"
@@ -226,17 +225,12 @@ TEST(HistoryStore, GivenTheFileSizeLimitHit_ThenDiskFullAndWritesResumeWhenSpace
   ASSERT_TRUE(store.open().ok);
   history::HistoryTiers tiers;
   feed(store, tiers, kT0, 60);
-  const auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
-  rlimit saved{};
-  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
-  rlimit small = saved;
-  small.rlim_cur = 256 * 1024;
-  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
   HistoryBatch big;
   for (int i = 0; i < 5000; ++i) big.raw.push_back(rec(kT0 + 100'000 + i * 1000, i));
+  test::FileSizeLimit full_disk(256 * 1024);
+  ASSERT_TRUE(full_disk.ok());
   const bool ok = store.write(big);
-  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &saved), 0);
-  ::signal(SIGXFSZ, old_handler);
+  ASSERT_TRUE(full_disk.lift());
   EXPECT_FALSE(ok);
   EXPECT_EQ(store.health(), HistoryHealth::disk_full) << store.reason();
   std::cout << "[   INFO   ] " << store.reason() << "\n";
