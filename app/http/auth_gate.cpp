@@ -49,7 +49,6 @@ void AuthGate::refresh_store() {
 }
 
 bool AuthGate::still_valid(const Identity& who, const HttpPolicy& policy) {
-  refresh_store();
   switch (who.principal) {
     case api::Principal::anonymous:
       return policy.read_without_login;

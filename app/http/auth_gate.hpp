@@ -50,9 +50,12 @@ class AuthGate {
 
   // Whether what `who` was identified by still holds: the session exists and is not idle past
   // the timeout (not touched: only requests keep a session alive), the token is still in
-  // auth.json, an anonymous reader is still allowed (http.read_without_login). Re-reads
-  // auth.json when it changed, as identify() does. An open WebSocket asks this every tick.
+  // auth.json, an anonymous reader is still allowed (http.read_without_login). Call
+  // refresh_store() first (once for a batch of checks): it re-reads auth.json when it changed.
+  // The open WebSockets are checked this way every tick.
   bool still_valid(const Identity& who, const HttpPolicy& policy);
+  // Re-reads auth.json when it changed; a new password ends every session.
+  void refresh_store();
 
   static bool is_change(std::string_view method);
   static bool anonymous_readable(std::string_view path, const HttpPolicy& policy);
@@ -62,8 +65,6 @@ class AuthGate {
   SessionTable& sessions() { return sessions_; }
 
  private:
-  void refresh_store();
-
   AuthStore& store_;
   SessionTable& sessions_;
 };

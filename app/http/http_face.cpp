@@ -60,6 +60,7 @@ class HttpFace final : public Face {
     ctx_->hub = std::make_shared<WsHub>(io, router_, *counters_);
     // The hub and the handler live no longer than the face's use of them: the hub's stop()
     // drops the validator, and the handler is only reached through the face's listener.
+    ctx_->hub->refresh_credentials = [this] { gate_.refresh_store(); };
     ctx_->hub->still_valid = [this](const Identity& who) {
       return gate_.still_valid(who, handler_->policy());
     };

@@ -60,7 +60,8 @@ void WsHub::subscriptions_changed() {
 }
 
 void WsHub::revalidate() {
-  if (!still_valid) return;
+  if (!still_valid || clients_.empty()) return;
+  if (refresh_credentials) refresh_credentials();
   std::vector<std::shared_ptr<WsClient>> ended;
   for (const auto& [id, w] : clients_) {
     if (auto c = w.lock(); c && !still_valid(c->identity())) ended.push_back(std::move(c));
@@ -77,7 +78,8 @@ void WsHub::start() {
 
 void WsHub::stop() {
   stopped_ = true;
-  still_valid = nullptr;  // it refers to the face's authentication state
+  still_valid = nullptr;  // these refer to the face's authentication state
+  refresh_credentials = nullptr;
   timer_.cancel();
   log_ring()->set_enabled(false);
 }

@@ -65,6 +65,8 @@ class WsHub {
   // Closes every client whose credentials no longer hold (see above); a no-op without a
   // validator. Called by the hub itself and by the face after a logout.
   void revalidate();
+  // Called once before a pass of still_valid (re-reads the credentials when they changed).
+  std::function<void()> refresh_credentials;
   std::function<bool(const Identity&)> still_valid;
   void start();
   void stop();
