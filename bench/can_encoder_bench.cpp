@@ -14,6 +14,7 @@
 #include "core/victron/alarm_evaluator.hpp"
 #include "core/victron/frame_decoder.hpp"
 #include "core/victron/frame_encoder.hpp"
+#include "fixtures/pack_settings.hpp"
 
 namespace {
 
@@ -37,15 +38,7 @@ msg::BatterySnapshot snapshot(int i) {
 }
 
 tinybms::BmsSettings settings() {
-  tinybms::BmsSettings st;
-  st.capacity_ah = 280.0F;
-  st.series_cells = 16;
-  st.over_voltage_cutoff_cell_mv = 3650;
-  st.under_voltage_cutoff_cell_mv = 2800;
-  st.discharge_over_current_a = 200;
-  st.charge_over_current_a = 100;
-  st.over_heat_cutoff_c = 60;
-  return st;
+  return test::lfp_pack_settings();
 }
 
 msg::ChargeDecision decision() {

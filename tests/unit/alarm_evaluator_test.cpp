@@ -139,8 +139,8 @@ TEST(AlarmEvaluator, GivenNoTemperatureSensor_WhenEvaluated_ThenTemperatureItems
 }
 
 TEST(AlarmEvaluator, GivenValuesAroundEachThreshold_WhenEvaluated_ThenTheLevelOfTheRightItem) {
-  // 16S LiFePO4: OV 3650 / UV 2800 mV, OC 200 A discharge / 100 A charge, over-heat 60 degC,
-  // charge cutoff 0 degC.
+  // 16S LiFePO4: OV 3650 / UV 2800 mV, OC 200 A discharge / 100 A charge (reg 318 set below:
+  // the shared pack allows 150 A), over-heat 60 degC, charge cutoff 0 degC.
   struct Case {
     const char* name;
     std::function<Snap()> snap;
@@ -238,6 +238,7 @@ TEST(AlarmEvaluator, GivenValuesAroundEachThreshold_WhenEvaluated_ThenTheLevelOf
   };
   for (const auto& c : cases) {
     Harness h;
+    h.settings.charge_over_current_a = 100;
     const auto a = h.step(c.snap());
     EXPECT_EQ(a[c.item], c.level) << c.name << ": got " << name(a[c.item]);
   }

@@ -1,5 +1,4 @@
-// Builders for the charge-control tests: a TinyBMS with the simulator's factory settings
-// (16S 280 Ah LiFePO4, 315 = 3.65 V, 316 = 2.80 V, 317/318 = 200/150 A, 319/320 = 60/0 degC)
+// Builders for the charge-control tests: the shared pack settings (fixtures/pack_settings.hpp)
 // and snapshots described by the few values a test cares about. `Drive` feeds one snapshot per
 // second to a controller on a fake clock, the way the poller does.
 #pragma once
@@ -14,6 +13,7 @@
 #include "core/msg/battery_snapshot.hpp"
 #include "core/msg/charge_decision.hpp"
 #include "core/tinybms/bms_settings.hpp"
+#include "fixtures/pack_settings.hpp"
 
 namespace tbgw::control::test {
 
@@ -21,53 +21,15 @@ inline constexpr Millis kT0 = 1'000'000;
 inline constexpr Millis kSecond = 1'000;
 inline constexpr Millis kMinute = 60'000;
 
+// The shared pack fixtures (tests/fixtures/pack_settings.hpp) under the names these suites use.
 inline tinybms::BmsSettings factory_settings(int cells = 16) {
-  tinybms::BmsSettings s;
-  s.fully_charged_cell_mv = 3550;
-  s.fully_discharged_cell_mv = 2900;
-  s.charge_finished_current_ma = 1000;
-  s.capacity_ah = 280.0F;
-  s.series_cells = static_cast<std::uint16_t>(cells);
-  s.over_voltage_cutoff_cell_mv = 3650;
-  s.under_voltage_cutoff_cell_mv = 2800;
-  s.discharge_over_current_a = 200;
-  s.charge_over_current_a = 150;
-  s.over_heat_cutoff_c = 60;
-  s.low_temp_charge_cutoff_c = 0;
-  return s;
+  return ::tbgw::test::lfp_pack_settings(cells);
 }
-
-// The real 14S Li-ion unit of spec/tinybms-protocol.md ("A real unit, as a decoder fixture"):
-// fully charged 4.150 V, fully discharged 3.000 V, early balancing 3.200 V, cutoffs 4.200 /
-// 2.900 V, over-current 60 A discharge / 20 A charge, over-heat 60 degC, cold charge 1 degC.
 inline tinybms::BmsSettings li_ion_unit_settings() {
-  tinybms::BmsSettings s;
-  s.fully_charged_cell_mv = 4150;
-  s.fully_discharged_cell_mv = 3000;
-  s.early_balancing_cell_mv = 3200;
-  s.charge_finished_current_ma = 1000;
-  s.capacity_ah = 66.0F;
-  s.series_cells = 14;
-  s.allowed_disbalance_mv = 15;
-  s.over_voltage_cutoff_cell_mv = 4200;
-  s.under_voltage_cutoff_cell_mv = 2900;
-  s.discharge_over_current_a = 60;
-  s.charge_over_current_a = 20;
-  s.over_heat_cutoff_c = 60;
-  s.low_temp_charge_cutoff_c = 1;
-  return s;
+  return ::tbgw::test::li_ion_pack_settings();
 }
-
-// A 16S LTO pack: fully charged 2.700 V, cutoffs 2.800 / 1.800 V.
 inline tinybms::BmsSettings lto_settings(int cells = 16) {
-  tinybms::BmsSettings s = factory_settings(cells);
-  s.fully_charged_cell_mv = 2700;
-  s.fully_discharged_cell_mv = 2000;
-  s.early_balancing_cell_mv = 2500;
-  s.over_voltage_cutoff_cell_mv = 2800;
-  s.under_voltage_cutoff_cell_mv = 1800;
-  s.low_temp_charge_cutoff_c = -20;
-  return s;
+  return ::tbgw::test::lto_pack_settings(cells);
 }
 
 // A pack at rest: every cell at `cell_mv`, 25 degC on both external sensors, 60 % SOC.

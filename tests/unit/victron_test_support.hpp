@@ -14,6 +14,7 @@
 #include "core/msg/charge_decision.hpp"
 #include "core/tinybms/bms_settings.hpp"
 #include "core/victron/can_frame.hpp"
+#include "fixtures/pack_settings.hpp"
 
 namespace tbgw::victron::test {
 
@@ -52,20 +53,9 @@ inline msg::BatterySnapshot healthy_snapshot() {
   return s;
 }
 
-// TinyBMS settings of a 16S 280 Ah LiFePO4 pack.
+// TinyBMS settings of a 16S 280 Ah LiFePO4 pack: the shared fixture.
 inline tinybms::BmsSettings lfp_settings() {
-  tinybms::BmsSettings st;
-  st.fully_charged_cell_mv = 3550;
-  st.fully_discharged_cell_mv = 3000;
-  st.capacity_ah = 280.0F;
-  st.series_cells = 16;
-  st.over_voltage_cutoff_cell_mv = 3650;
-  st.under_voltage_cutoff_cell_mv = 2800;
-  st.discharge_over_current_a = 200;
-  st.charge_over_current_a = 100;
-  st.over_heat_cutoff_c = 60;
-  st.low_temp_charge_cutoff_c = 0;
-  return st;
+  return ::tbgw::test::lfp_pack_settings();
 }
 
 inline msg::ChargeDecision decision(float cvl_v, float ccl_a, float dcl_a, float dvl_v) {
