@@ -26,7 +26,7 @@ json channel_json(const bus::ChannelBase& c) {
 
 }  // namespace
 
-std::array<LinkCounter, 16> link_counters(const tinybms::LinkStats& l) {
+std::array<LinkCounter, 17> link_counters(const tinybms::LinkStats& l) {
   return {{{"requests", l.requests},
            {"responses", l.responses},
            {"retries", l.retries},
@@ -42,7 +42,8 @@ std::array<LinkCounter, 16> link_counters(const tinybms::LinkStats& l) {
            {"decode_errors", l.decode_errors},
            {"abandoned_cycles", l.abandoned_cycles},
            {"link_losses", l.link_losses},
-           {"write_jobs", l.write_jobs}}};
+           {"write_jobs", l.write_jobs},
+           {"events_dropped", l.events_dropped}}};
 }
 
 json link_stats_json(const tinybms::LinkStats& l) {

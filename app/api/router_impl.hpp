@@ -118,7 +118,7 @@ struct LinkCounter {
   const char* name;
   std::uint64_t value;
 };
-std::array<LinkCounter, 16> link_counters(const tinybms::LinkStats& l);
+std::array<LinkCounter, 17> link_counters(const tinybms::LinkStats& l);
 
 // docs/openapi.yaml, embedded at build time (generated openapi_yaml.cpp).
 std::string_view openapi_yaml();

@@ -25,6 +25,9 @@ struct LinkStats {
   std::uint64_t abandoned_cycles = 0;  // live refreshes given up after retries
   std::uint64_t link_losses = 0;
   std::uint64_t write_jobs = 0;
+  // Events the owner did not drain before the queue filled (the oldest is dropped). The gateway
+  // drains after every byte it hands in, so anything but 0 is a wiring bug worth seeing.
+  std::uint64_t events_dropped = 0;
   bool plan_fallback = false;  // reserved-spanning reads were refused; using the safe plan
 
   // Request-to-reply latency of answered requests, in milliseconds of the caller's clock.

@@ -589,7 +589,7 @@ void Poller::push_event(const PollerEvent& event) {
   if (event_count_ == kEventQueue) {  // the owner did not drain: keep the newest
     event_head_ = (event_head_ + 1) % kEventQueue;
     --event_count_;
-    ++events_dropped_;
+    ++stats_.events_dropped;
   }
   events_[(event_head_ + event_count_) % kEventQueue] = event;
   ++event_count_;

@@ -193,7 +193,6 @@ class Poller {
   std::array<PollerEvent, kEventQueue> events_{};
   std::size_t event_head_ = 0;
   std::size_t event_count_ = 0;
-  std::uint64_t events_dropped_ = 0;
 };
 
 }  // namespace tbgw::tinybms

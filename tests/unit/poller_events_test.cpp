@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -35,7 +36,11 @@ struct Harness {
       if (auto request = poller.poll(now)) bms.receive(request->bytes(), now);
       auto bytes = bms.take(now);
       if (!bytes.empty()) poller.on_bytes(bytes, now);
-      while (auto e = poller.next_event()) events.push_back(*e);
+      while (drain) {
+        auto e = poller.next_event();
+        if (!e) break;
+        events.push_back(*e);
+      }
       const Millis next = std::min(poller.next_deadline(now), bms.next_due());
       now = std::min(end, std::max(now + 1, next));
     }
@@ -59,6 +64,7 @@ struct Harness {
   test::FakeBms bms;
   Millis now = 1000;
   std::vector<PollerEvent> events;
+  bool drain = true;  // false: an owner that never drains the queue (a wiring bug)
 };
 
 TEST(PollerEvents, GivenStart_WhenFirstSnapshotArrived_ThenEventsReadOnceInOneBlock) {
@@ -81,6 +87,27 @@ TEST(PollerEvents, GivenStart_WhenFirstSnapshotArrived_ThenEventsReadOnceInOneBl
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->count, 1U);
   EXPECT_EQ(list->items[0].id, 0x64);
+}
+
+TEST(PollerEvents, GivenOwnerThatDoesNotDrain_WhenEventsPileUp_ThenOldestDroppedAndCounted) {
+  Harness h;
+  h.drain = false;
+  h.run_for(20'000);  // ~20 snapshots, settings, events: far more than the queue holds
+  const std::uint64_t dropped = h.poller.stats().events_dropped;
+  EXPECT_GT(dropped, 0U);
+  std::size_t queued = 0;
+  std::optional<PollerEvent> last;
+  while (auto e = h.poller.next_event()) {
+    ++queued;
+    last = e;
+  }
+  EXPECT_EQ(queued, Poller::kEventQueue) << "a full queue keeps the newest events";
+  ASSERT_TRUE(last.has_value());
+  EXPECT_TRUE(std::holds_alternative<msg::BatterySnapshot>(*last)) << "the newest is the last";
+
+  Harness drained;  // the same run, drained: nothing is lost
+  drained.run_for(20'000);
+  EXPECT_EQ(drained.poller.stats().events_dropped, 0U);
 }
 
 TEST(PollerEvents, GivenInterval_WhenRunning_ThenReadEveryIntervalAndSnapshotsKeepTheirPace) {
