@@ -162,26 +162,12 @@ tbgw::Result<void, CodecError> validate_request(const RequestFrame& f) {
   }
 }
 
-RequestParser::RequestParser() : scanner_(&request_frame_length) {}
-
-RequestParser::PushResult RequestParser::push(std::span<const std::uint8_t> in) {
-  const FrameScanner::Step step = scanner_.push(in);
-  PushResult result;
-  result.consumed = step.consumed;
-  if (step.outcome == FrameScanner::Outcome::need_input) return result;
-  RequestEvent ev;
-  ev.frame.raw = step.raw;
-  ev.command_raw = step.raw.size() >= 2 ? step.raw[1] : 0;
-  if (step.outcome == FrameScanner::Outcome::frame) {
-    ev.kind = RequestEvent::Kind::frame;
-    ev.frame.command = static_cast<Command>(step.raw[1]);
-    ev.frame.body = step.raw.subspan(2, step.raw.size() - 2 - kCrcBytes);
-  } else {
-    ev.kind = RequestEvent::Kind::error;
-    ev.error = step.error;
-  }
-  result.event = ev;
-  return result;
+RequestFrame make_request_frame(std::span<const std::uint8_t> raw) {
+  RequestFrame f;
+  f.raw = raw;
+  f.command = static_cast<Command>(raw[1]);
+  f.body = raw.subspan(2, raw.size() - 2 - kCrcBytes);
+  return f;
 }
 
 }  // namespace tbgw::tinybms

@@ -1,8 +1,8 @@
 // RequestParser: turns the byte stream from a TinyBMS client into checked requests (simulator
 // side), the mirror of ResponseParser.
 //
-// It uses the same resynchronising FrameScanner (response_parser.hpp: theory of operation,
-// usage loop, bounds); only the length rule differs, following the request layouts:
+// It is the same FrameParser as ResponseParser (frame_scanner.hpp: theory of operation, usage
+// loop, bounds); only the length rule and the typed frame differ. Request lengths:
 //   0x02: 5   0x03: 8   0x07: 7   0x1D: 7   simple commands: 4
 //   0x09: 5 + PL (PL even)        0x0D: 5 + PL (PL a multiple of 4, bits 6-7 clear)
 //   0x0B: 7 + PL (PL = value bytes only, see request_builder.hpp; even, bits 6-7 clear)
@@ -21,13 +21,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <span>
 
 #include "core/tinybms/codec_error.hpp"
 #include "core/tinybms/commands.hpp"
 #include "core/tinybms/frame_bytes.hpp"
-#include "core/tinybms/response_parser.hpp"
+#include "core/tinybms/frame_scanner.hpp"
 #include "core/util/result.hpp"
 
 namespace tbgw::tinybms {
@@ -56,36 +55,13 @@ struct RequestFrame {
 // address_overflow, not_writable, invalid_option, length_mismatch (0x10 PL != 2 x RL).
 tbgw::Result<void, CodecError> validate_request(const RequestFrame& frame);
 
-// A request, or an error. For errors, frame.raw holds the rejected bytes and command_raw the
-// byte after 0xAA: the command a NACK should echo.
-struct RequestEvent {
-  enum class Kind : std::uint8_t { frame, error };
-  Kind kind = Kind::frame;
-  RequestFrame frame;
-  ParseError error = ParseError::crc_mismatch;
-  std::uint8_t command_raw = 0;
-};
-
-class RequestParser {
- public:
-  struct PushResult {
-    std::size_t consumed = 0;
-    std::optional<RequestEvent> event;
-  };
-
-  RequestParser();
-
-  PushResult push(std::span<const std::uint8_t> in);
-  void reset() { scanner_.reset(); }
-  void resync() { scanner_.resync(); }
-  bool mid_frame() const { return scanner_.mid_frame(); }
-  const ParserCounters& counters() const { return scanner_.counters(); }
-
- private:
-  FrameScanner scanner_;
-};
-
 // The length rule of requests (table above); exposed for tests.
 FrameLength request_frame_length(std::span<const std::uint8_t> head);
+// A checked request's bytes as a RequestFrame.
+RequestFrame make_request_frame(std::span<const std::uint8_t> raw);
+
+// For errors, command_raw is the command a NACK should echo.
+using RequestEvent = FrameEvent<RequestFrame>;
+using RequestParser = FrameParser<RequestFrame, &request_frame_length, &make_request_frame>;
 
 }  // namespace tbgw::tinybms
