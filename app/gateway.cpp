@@ -11,6 +11,7 @@
 // Delivery is synchronous on the io_context thread; no component calls another's internals.
 #include "app/gateway.hpp"
 #include "app/gateway_impl.hpp"
+#include "platform/linux/posix.hpp"
 
 namespace tbgw::app {
 
@@ -268,7 +269,7 @@ bool Gateway::start(std::string& error) {
       [this](const tinybms::PollerEvent& e) { impl_->on_poller_event(e); });
   g.history = std::make_unique<platform::HistoryWorker>(g.state_dir);
   g.history_thread = std::thread([&g] {
-    ::pthread_setname_np(::pthread_self(), kHistoryThreadName);
+    platform::set_thread_name(kHistoryThreadName);
     g.history->run();
   });
   g.can->start();

@@ -1,14 +1,13 @@
 // HistoryQueries (history_queries.hpp): the API's SQLite reader thread.
 #include "app/api/history_queries.hpp"
 
-#include <pthread.h>
-
 #include <boost/asio/post.hpp>
 
 #include <utility>
 #include <vector>
 
 #include "app/threads.hpp"
+#include "platform/linux/posix.hpp"
 
 namespace tbgw::app::api {
 
@@ -59,7 +58,7 @@ void HistoryQueries::stop() {
 }
 
 void HistoryQueries::run() {
-  ::pthread_setname_np(::pthread_self(), app::kApiHistoryThreadName);
+  platform::set_thread_name(app::kApiHistoryThreadName);
   std::unique_ptr<platform::HistoryStore> store;
   std::string open_error;
   for (;;) {

@@ -1,11 +1,11 @@
 // DbusConnection (dbus_connection.hpp): libdbus watches and timeouts on the Asio loop.
 #include "app/dbus/dbus_connection.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cstdlib>
+
+#include "platform/linux/posix.hpp"
 
 namespace tbgw::app::dbus {
 
@@ -162,7 +162,7 @@ void DbusConnection::send(Message m) {
 dbus_bool_t DbusConnection::add_watch(DBusWatch* w, void* self) {
   auto* c = static_cast<DbusConnection*>(self);
   if (!c->fd_) {
-    const int fd = ::dup(dbus_watch_get_unix_fd(w));
+    const int fd = platform::duplicate_fd(dbus_watch_get_unix_fd(w));
     if (fd < 0) return FALSE;
     c->fd_ = std::make_unique<asio::posix::stream_descriptor>(c->io_, fd);
   }

@@ -1,14 +1,12 @@
 #include "app/http/auth_commands.hpp"
 
-#include <termios.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <ctime>
 #include <iostream>
 
 #include "app/http/auth_file.hpp"
 #include "platform/linux/config_store.hpp"
+#include "platform/linux/posix.hpp"
 
 namespace tbgw::app::http {
 
@@ -38,25 +36,6 @@ bool save(const std::filesystem::path& dir, const AuthData& data) {
   return true;
 }
 
-// One line from stdin; with echo off when stdin is a terminal.
-bool read_secret_line(const char* prompt, bool tty, std::string& out) {
-  termios old{};
-  if (tty) {
-    std::fprintf(stderr, "%s", prompt);
-    tcgetattr(STDIN_FILENO, &old);
-    termios quiet = old;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  }
-  const bool ok = static_cast<bool>(std::getline(std::cin, out));
-  if (tty) {
-    tcsetattr(STDIN_FILENO, TCSANOW, &old);
-    std::fprintf(stderr, "\n");
-  }
-  if (!out.empty() && out.back() == '\r') out.pop_back();
-  return ok;
-}
-
 std::string utc_now_iso() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -70,13 +49,13 @@ std::string utc_now_iso() {
 
 int run_passwd_command(const std::string& state_dir) {
   const auto dir = state_dir_of(state_dir);
-  const bool tty = isatty(STDIN_FILENO) == 1;
+  const bool tty = platform::stdin_is_terminal();
   std::string pw, again;
-  if (!read_secret_line("new admin password: ", tty, pw)) {
+  if (!platform::read_secret_line("new admin password: ", pw)) {
     std::fprintf(stderr, "tinybms-gw: no password on stdin\n");
     return 2;
   }
-  if (tty && (!read_secret_line("again: ", tty, again) || again != pw)) {
+  if (tty && (!platform::read_secret_line("again: ", again) || again != pw)) {
     std::fprintf(stderr, "tinybms-gw: the two passwords differ; nothing changed\n");
     return 2;
   }

@@ -1,8 +1,7 @@
 #include "app/http/hash_worker.hpp"
 
-#include <pthread.h>
-
 #include "app/threads.hpp"
+#include "platform/linux/posix.hpp"
 
 namespace tbgw::app::http {
 
@@ -30,7 +29,7 @@ void HashWorker::stop() {
 }
 
 void HashWorker::run() {
-  pthread_setname_np(pthread_self(), kHttpAuthThreadName);
+  platform::set_thread_name(kHttpAuthThreadName);
   for (;;) {
     std::function<void()> job;
     {

@@ -5,13 +5,14 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+
+#include "platform/linux/posix.hpp"
 
 namespace tbgw::app::mqtt {
 
@@ -164,7 +165,7 @@ void MosquittoClient::connect_to(const std::string& address) {
     after_io(rc, "connect");
     return;
   }
-  const int fd = ::dup(mosquitto_socket(mosq_));
+  const int fd = platform::duplicate_fd(mosquitto_socket(mosq_));
   if (fd < 0) {
     end_attempt(std::string("dup: ") + std::strerror(errno));
     return;

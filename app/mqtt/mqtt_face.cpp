@@ -2,7 +2,6 @@
 #include "app/mqtt/mqtt_face.hpp"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/steady_timer.hpp>
@@ -19,6 +18,7 @@
 #include "app/mqtt/venus_payload.hpp"
 #include "core/alerts/alert_engine.hpp"
 #include "platform/linux/clock.hpp"
+#include "platform/linux/posix.hpp"
 
 namespace tbgw::app::mqtt {
 
@@ -47,9 +47,8 @@ std::string derive_configuration_url(const config::GatewayConfig& c) {
   std::string host = listen.substr(0, colon);
   if (host.starts_with('[')) host = host.substr(1, host.size() - 2);
   if (host.empty() || host == "0.0.0.0" || host == "::") {
-    char name[256] = {};
-    if (::gethostname(name, sizeof(name) - 1) != 0) return {};
-    host = name;
+    host = platform::host_name();
+    if (host.empty()) return {};
   } else if (host.find(':') != std::string::npos) {
     host = "[" + host + "]";
   }
