@@ -4,15 +4,15 @@
 #include <boost/asio/post.hpp>
 
 #include <utility>
-#include <vector>
 
 #include "app/threads.hpp"
-#include "platform/linux/posix.hpp"
 
 namespace tbgw::app::api {
 
 HistoryQueries::HistoryQueries(boost::asio::io_context& io, std::filesystem::path state_dir)
-    : io_(io), state_dir_(std::move(state_dir)) {}
+    : io_(io),
+      state_dir_(std::move(state_dir)),
+      worker_(app::kApiHistoryThreadName, [this](Job& job) { run(job); }) {}
 
 HistoryQueries::~HistoryQueries() {
   stop();
@@ -20,80 +20,42 @@ HistoryQueries::~HistoryQueries() {
 }
 
 bool HistoryQueries::submit(Work work, std::function<void()> cancel, bool continuation) {
-  {
-    std::lock_guard lock(mutex_);
-    if (stop_ || jobs_.size() >= kCapacity + (continuation ? kContinuationRoom : 0)) {
-      ++refused_;
-      return false;
-    }
-    jobs_.push_back(Job{std::move(work), std::move(cancel)});
-    // Started on first use: a gateway nobody asks for history keeps one thread fewer.
-    if (!started_) {
-      started_ = true;
-      thread_ = std::thread([this] { run(); });
-    }
-  }
-  wake_.notify_one();
-  return true;
-}
-
-std::size_t HistoryQueries::queued() const {
-  std::lock_guard lock(mutex_);
-  return jobs_.size();
+  const std::size_t limit = kCapacity + (continuation ? kContinuationRoom : 0);
+  if (worker_.submit(Job{std::move(work), std::move(cancel)}, limit)) return true;
+  ++refused_;
+  return false;
 }
 
 void HistoryQueries::stop() {
-  std::deque<Job> left;
-  {
-    std::lock_guard lock(mutex_);
-    if (stop_ && !thread_.joinable()) return;
-    stop_ = true;
-    left.swap(jobs_);
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-  for (auto& job : left) {
+  for (auto& job : worker_.stop()) {
     if (job.cancel) job.cancel();
   }
 }
 
-void HistoryQueries::run() {
-  platform::set_thread_name(app::kApiHistoryThreadName);
-  std::unique_ptr<platform::HistoryStore> store;
-  std::string open_error;
-  for (;;) {
-    Job job;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
-      if (stop_) return;
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
+void HistoryQueries::run(Job& job) {
+  if (!store_) {
+    store_ = std::make_unique<platform::HistoryStore>(state_dir_);
+    const auto opened = store_->open_read_only();
+    if (!opened.ok) {
+      open_error_ =
+          opened.detail.empty() ? std::string("history database not available") : opened.detail;
+      store_.reset();
+    } else {
+      open_error_.clear();
     }
-    if (!store) {
-      store = std::make_unique<platform::HistoryStore>(state_dir_);
-      const auto opened = store->open_read_only();
-      if (!opened.ok) {
-        open_error =
-            opened.detail.empty() ? std::string("history database not available") : opened.detail;
-        store.reset();
-      } else {
-        open_error.clear();
-      }
-    }
-    auto done = job.work(store.get(), open_error);
-    // Drop the job's own captures here, before `done` can run (and be freed) on the loop: what
-    // they share with `done` (a reply holding a connection) must be released on the loop.
-    job = Job{};
-    // A failed read may mean the file was replaced (moved aside as corrupt): re-open next time.
-    if (store && store->health() != platform::HistoryHealth::ok) store.reset();
-    std::weak_ptr<bool> alive = alive_;
-    boost::asio::post(io_, [this, alive, done = std::move(done)] {
-      if (alive.expired()) return;
-      ++completed_;
-      if (done) done();
-    });
   }
+  auto done = job.work(store_.get(), open_error_);
+  // Drop the job's own captures here, before `done` can run (and be freed) on the loop: what
+  // they share with `done` (a reply holding a connection) must be released on the loop.
+  job = Job{};
+  // A failed read may mean the file was replaced (moved aside as corrupt): re-open next time.
+  if (store_ && store_->health() != platform::HistoryHealth::ok) store_.reset();
+  std::weak_ptr<bool> alive = alive_;
+  boost::asio::post(io_, [this, alive, done = std::move(done)] {
+    if (alive.expired()) return;
+    ++completed_;
+    if (done) done();
+  });
 }
 
 }  // namespace tbgw::app::api

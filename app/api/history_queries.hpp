@@ -1,9 +1,10 @@
 // HistoryQueries: the one thread on which the API reads STATE_DIR/history.sqlite, so SQLite
 // never runs on the event loop (DESIGN: one loop, no blocking I/O on it).
 //
-// Theory of operation. submit() (loop thread) appends a job to a bounded FIFO (kCapacity) and
-// returns false when it is full: the route answers 503 instead of queueing without bound. The
-// thread opens its own read-only connection (SQLite WAL lets a reader run beside the storage
+// Theory of operation. A platform::WorkerThread ("api-history", started on the first query).
+// submit() (loop thread) appends a job to a bounded FIFO (kCapacity) and returns false when it
+// is full: the route answers 503 instead of queueing without bound. The thread opens its own
+// read-only connection (SQLite WAL lets a reader run beside the storage
 // worker's writer; re-opened after a failure), runs one job at a time and posts the job's
 // completion back to the io_context, where the route replies. stop() (loop thread) takes the
 // jobs not started, joins the thread and calls their cancel() so each still answers once.
@@ -14,17 +15,15 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include <condition_variable>
 #include <cstddef>
-#include <deque>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "platform/linux/history_store.hpp"
+#include "platform/linux/worker_thread.hpp"
 
 namespace tbgw::app::api {
 
@@ -50,7 +49,7 @@ class HistoryQueries {
   bool submit(Work work, std::function<void()> cancel, bool continuation = false);
   void stop();
 
-  std::size_t queued() const;
+  std::size_t queued() const { return worker_.queued(); }
   std::uint64_t completed() const { return completed_; }
   std::uint64_t refused() const { return refused_; }
 
@@ -59,19 +58,18 @@ class HistoryQueries {
     Work work;
     std::function<void()> cancel;
   };
-  void run();
+  void run(Job& job);  // on the worker thread
 
   boost::asio::io_context& io_;
   std::filesystem::path state_dir_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Job> jobs_;
-  bool stop_ = false;
-  bool started_ = false;
-  std::thread thread_;
   std::uint64_t completed_ = 0;  // loop thread only
   std::uint64_t refused_ = 0;    // loop thread only
+  // The worker thread's own: its read-only connection and why it could not be opened.
+  std::unique_ptr<platform::HistoryStore> store_;
+  std::string open_error_;
+  // Last: the thread must stop (destruction order) before what it uses goes away.
+  platform::WorkerThread<Job> worker_;
 };
 
 }  // namespace tbgw::app::api

@@ -4,14 +4,14 @@
 //
 // Bounds: at most kMaxQueued jobs waiting (a few logins at once is plenty for one admin); a
 // submit() beyond that returns false and the caller answers 503. stop() discards waiting
-// jobs, lets the running one finish, and joins. Listed in app/threads.hpp ("http-auth").
+// jobs, lets the running one finish, and joins. A platform::WorkerThread (started on the first
+// job), listed in app/threads.hpp ("http-auth").
 #pragma once
 
-#include <condition_variable>
-#include <deque>
+#include <cstddef>
 #include <functional>
-#include <mutex>
-#include <thread>
+
+#include "platform/linux/worker_thread.hpp"
 
 namespace tbgw::app::http {
 
@@ -20,20 +20,16 @@ class HashWorker {
   static constexpr std::size_t kMaxQueued = 4;
 
   HashWorker();
-  ~HashWorker() { stop(); }
   HashWorker(const HashWorker&) = delete;
   HashWorker& operator=(const HashWorker&) = delete;
 
-  bool submit(std::function<void()> job);
-  void stop();
+  bool submit(std::function<void()> job) { return worker_.submit(std::move(job), kMaxQueued); }
+  // The waiting jobs are dropped on the caller's thread (nobody waits for a login's answer
+  // once the face stops).
+  void stop() { worker_.stop(); }
 
  private:
-  void run();
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<std::function<void()>> jobs_;
-  bool stopping_ = false;
-  std::thread thread_;
+  platform::WorkerThread<std::function<void()>> worker_;
 };
 
 }  // namespace tbgw::app::http
