@@ -37,7 +37,7 @@ using victron::CanFrame;
 
 const std::string kPython = "/usr/bin/python3";
 const std::string kPeer =
-    (std::filesystem::path(__FILE__).parent_path() / "slcan_peer.py").string();
+    (std::filesystem::path(TBGW_SOURCE_DIR) / "tests/integration/slcan_peer.py").string();
 
 CanFrame frame(std::uint32_t id, std::vector<std::uint8_t> bytes) {
   CanFrame f;
