@@ -13,9 +13,9 @@
 #include <iterator>
 #include <string>
 
-#include "app/charge_pipeline.hpp"
 #include "app/run.hpp"
 #include "app/snapshot_input.hpp"
+#include "core/control/charge_pipeline.hpp"
 #include "core/victron/frame_decoder.hpp"
 #include "platform/linux/can_log.hpp"
 
@@ -34,12 +34,12 @@ int run_encode_command(const Options& /*options*/) {
     std::fprintf(stderr, "tinybms-gw encode: %s\n", error.c_str());
     return 2;
   }
-  ChargePipeline pipeline(control::ChargeParams{}, alerts::AlertThresholds{},
-                          victron::EncoderIdentity{});
-  PipelineOutput out;
+  control::ChargePipeline pipeline(control::ChargeParams{}, alerts::AlertThresholds{},
+                                   victron::EncoderIdentity{});
+  control::PipelineOutput out;
   for (int t = 0; t <= kSettleSeconds; ++t) {
     input.snapshot.stamp_ms = static_cast<Millis>(t) * 1000;
-    out = pipeline.on_snapshot(input.snapshot, input.settings, msg::LinkStatus::up, {},
+    out = pipeline.on_snapshot(input.snapshot, &input.settings, msg::LinkStatus::up, {},
                                input.snapshot.stamp_ms);
   }
   std::printf("# tinybms-gw encode: %u cells, settled after %d s of this state\n",

@@ -1,11 +1,12 @@
 // The gateway service: who subscribes to what (the channel table is in gateway_impl.hpp).
 //
 //   BmsLink (poller) ──▶ snapshot ──▶ energy counter ──▶ energy
-//                    │            ├──▶ charge pipeline ──▶ decision, alarms ──▶ CAN output
+//                    │            ├──▶ charge pipeline ──▶ decision, alarms, can_frames
 //                    │            └──▶ event log (summary, --print-snapshots)
 //                    ├──▶ link ─────▶ charge pipeline (staleness), event log, systemd status
 //                    ├──▶ settings, version (latest values for the pipeline and the encoder)
-//   1 s tick ─────────▶ charge pipeline stale policy ──▶ decision ──▶ CAN output (stop/hold)
+//   1 s tick ─────────▶ charge pipeline stale policy ──▶ decision, can_frames (stop/hold)
+//   can_frames ───────▶ CAN output (an empty set stops it)
 //   reload (SIGHUP) ──▶ config_changed
 //
 // Delivery is synchronous on the io_context thread; no component calls another's internals.
@@ -89,6 +90,8 @@ void Gateway::Impl::wire() {
     }
   }),
        "alert log");
+  must(ch.can_frames.subscribe([this](const victron::FrameSet& f) { on_can_frames(f); }),
+       "can output");
   must(ch.config_changed.subscribe([](const msg::ConfigChanged& c) {
     spdlog::info("configuration changed: {} key(s){}", c.count(),
                  c.restart_needed ? ", some need a restart" : "");
@@ -120,12 +123,13 @@ void Gateway::Impl::on_poller_event(const tinybms::PollerEvent& event) {
 }
 
 void Gateway::Impl::on_snapshot(const msg::BatterySnapshot& s) {
+  // The encoder's inputs, assembled here only: tick() re-encodes from the pipeline's copies.
   const tinybms::BmsSettings* settings = ch.settings.latest();
   const msg::LinkState* l = ch.link.latest();
   const msg::EnergyCounters* e = ch.energy.latest();
   const victron::EnergyTotals energy{e ? e->wh_charged : 0.0, e ? e->wh_discharged : 0.0};
-  const auto out = pipeline.on_snapshot(s, settings ? *settings : tinybms::BmsSettings{},
-                                        l ? l->status : msg::LinkStatus::up, energy, s.stamp_ms);
+  const auto out =
+      pipeline.on_snapshot(s, settings, l ? l->status : msg::LinkStatus::up, energy, s.stamp_ms);
   (void)ch.alarms.publish(out.alarms);
   const control::ChargeProfile& profile = pipeline.controller().profile();
   if (const auto* in_force = ch.profile.latest();
@@ -137,14 +141,8 @@ void Gateway::Impl::on_snapshot(const msg::BatterySnapshot& s) {
     spdlog::error("CAN encoder refused the decision ({}): nothing sent",
                   victron::to_string(out.encode_error));
   }
-  if (out.frames.count > 0) {
-    if (auto r = can->update(out.frames.view()); !r.ok()) {
-      spdlog::error("CAN output refused the frame set: {}",
-                    platform::CanOutput::to_string(r.error()));
-    }
-  } else if (can->transmitting()) {
-    can->invalidate();
-  }
+  // No frames (no valid decision, or the encoder refused it): the empty set stops the output.
+  if (out.frames.count > 0 || can->transmitting()) publish_frames(out.frames);
 
   ++snapshots;
   if (options.print_snapshots) {
@@ -165,47 +163,53 @@ void Gateway::Impl::publish_decision(const msg::ChargeDecision& d) {
   if (!ch.decision.publish(d).ok()) {
     // Refused by the validator (a zero CVL, a negative current): never let it reach the bus.
     spdlog::critical("charge decision refused by its validator: CAN output stopped");
+    publish_frames(victron::FrameSet{});
+  }
+}
+
+void Gateway::Impl::publish_frames(const victron::FrameSet& frames) {
+  if (auto r = ch.can_frames.publish(frames); !r.ok()) {
+    spdlog::error("CAN frame set not published: {}", bus::to_string(r.error()));
+  }
+}
+
+void Gateway::Impl::on_can_frames(const victron::FrameSet& frames) {
+  // The one place a frame set reaches the CAN output (and a refusal is logged; the output
+  // counts it in stats().rejected_updates).
+  if (frames.count == 0) {
     can->invalidate();
+  } else if (auto r = can->update(frames.view()); !r.ok()) {
+    spdlog::error("CAN output refused the frame set: {}",
+                  platform::CanOutput::to_string(r.error()));
   }
 }
 
 void Gateway::Impl::on_tick() {
   if (stopped) return;
   const Millis now = platform::now_ms();
-  const msg::ChargeDecision d = pipeline.tick(now);
+  const control::PipelineOutput out = pipeline.tick(now);
+  const msg::ChargeDecision& d = out.decision;
   const msg::ChargeDecision* last = ch.decision.latest();
   if (last == nullptr) return;  // nothing decided yet: nothing to withdraw
   if (!d.valid) {
     holding = false;
     if (can->transmitting()) {
-      can->invalidate();
+      publish_frames(victron::FrameSet{});
       publish_decision(d);
     }
     return;
   }
-  const bool held = pipeline.controller().is_stale(now);
-  if (held != holding || !last->valid || d.ccl_a != last->ccl_a || d.cvl_v != last->cvl_v) {
-    // hold_safe: the policy changed the decision between snapshots; re-encode with the last
-    // good snapshot so the bus carries it, and with 0x35A saying the data is not live (offline,
-    // BMS-internal warning) rather than the last snapshot's "all fine".
-    holding = held;
+  if (out.held != holding || !last->valid || d.ccl_a != last->ccl_a || d.cvl_v != last->cvl_v) {
+    // hold_safe: the policy changed the decision between snapshots; the pipeline re-encoded it
+    // with the last good snapshot so the bus carries it, and with 0x35A saying the data is not
+    // live (offline, BMS-internal warning) rather than the last snapshot's "all fine".
+    holding = out.held;
     publish_decision(d);
-    if (const auto* s = ch.snapshot.latest()) {
-      const auto* st = ch.settings.latest();
-      const auto* a = ch.alarms.latest();
-      const auto* e = ch.energy.latest();
-      victron::FrameSet frames;
-      if (st && a) {
-        const msg::BatteryAlarms alarms = held ? victron::with_link_lost(*a) : *a;
-        if (held) (void)ch.alarms.publish(alarms);
-        if (pipeline.encode(*s, d, alarms, *st,
-                            {e ? e->wh_charged : 0.0, e ? e->wh_discharged : 0.0}, frames)) {
-          if (auto r = can->update(frames.view()); !r.ok()) {
-            spdlog::error("CAN output refused the held frame set: {}",
-                          platform::CanOutput::to_string(r.error()));
-          }
-        }
+    if (out.from_snapshot) {
+      if (out.held && !ch.alarms.publish(out.alarms).ok()) {
+        spdlog::warn("held alarms refused by the bus");
       }
+      if (out.frames.count > 0) publish_frames(out.frames);
     }
   }
 }

@@ -13,7 +13,6 @@
 #include <variant>
 #include <vector>
 #include "app/bms_link.hpp"
-#include "app/charge_pipeline.hpp"
 #include "app/decision_log.hpp"
 #include "app/event_format.hpp"
 #include "app/gateway.hpp"
@@ -24,6 +23,7 @@
 #include "core/config/config_diff.hpp"
 #include "core/config/config_schema.hpp"
 #include "core/config/to_poller_config.hpp"
+#include "core/control/charge_pipeline.hpp"
 #include "core/control/charge_profile.hpp"
 #include "core/control/decision_guard.hpp"
 #include "core/energy/energy_counter.hpp"
@@ -34,6 +34,7 @@
 #include "core/msg/config_changed.hpp"
 #include "core/msg/energy_counters.hpp"
 #include "core/tinybms/bms_events.hpp"
+#include "core/victron/frame_encoder.hpp"
 #include "platform/linux/can_backend_factory.hpp"
 #include "platform/linux/can_output.hpp"
 #include "platform/linux/clock.hpp"
@@ -69,6 +70,8 @@ struct Channels {
   // The charge profile in force (published when it changes: a settings read, a config change).
   bus::StateChannel<control::ChargeProfile, 4> profile{"charge_profile"};
   bus::StateChannel<msg::BatteryAlarms, 8> alarms{"battery_alarms"};
+  // The Victron frame set the CAN output transmits; an empty set stops it (no valid decision).
+  bus::StateChannel<victron::FrameSet, 4> can_frames{"can_frames"};
   bus::StateChannel<msg::EnergyCounters, 4> energy{"energy_counters", &msg::is_valid};
   bus::EventChannel<msg::ConfigChanged, 8> config_changed{"config_changed", &msg::is_valid};
   bus::EventChannel<msg::AlertChanged, 8> alert_changed{"alert_changed"};
@@ -112,6 +115,8 @@ struct Gateway::Impl {
   void on_poller_event(const tinybms::PollerEvent& event);
   void on_snapshot(const msg::BatterySnapshot& s);
   void publish_decision(const msg::ChargeDecision& d);
+  void publish_frames(const victron::FrameSet& frames);
+  void on_can_frames(const victron::FrameSet& frames);
   void on_tick();
   void arm_tick();
   void arm_persist();
@@ -127,7 +132,7 @@ struct Gateway::Impl {
 
   Channels ch;
   std::unique_ptr<BmsLink> link;
-  ChargePipeline pipeline;
+  control::ChargePipeline pipeline;
   DecisionLog decision_log;
   energy::EnergyCounter energy_counter;
   platform::EnergyStore energy_store;

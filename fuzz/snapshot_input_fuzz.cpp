@@ -1,5 +1,5 @@
 // The battery state `tinybms-gw encode` reads on stdin (app/snapshot_input.hpp), and what the
-// tool does with it: the charge pipeline (app/charge_pipeline.hpp: controller, alarms, CAN
+// tool does with it: the charge pipeline (core/control/charge_pipeline.hpp: controller, alarms, CAN
 // encoder), whose frames go to a charger.
 //
 // Properties:
@@ -16,9 +16,9 @@
 #include <string>
 #include <variant>
 
-#include "app/charge_pipeline.hpp"
 #include "app/event_format.hpp"
 #include "app/snapshot_input.hpp"
+#include "core/control/charge_pipeline.hpp"
 #include "core/victron/frame_decoder.hpp"
 #include "fuzz/fuzz_check.hpp"
 
@@ -56,7 +56,7 @@ void check_read_back(const msg::BatterySnapshot& s) {
   TBGW_FUZZ_CHECK(t.online_status == s.online_status);
 }
 
-void check_frames(const app::PipelineOutput& out) {
+void check_frames(const control::PipelineOutput& out) {
   if (!out.decision.valid || out.encode_failed) {
     TBGW_FUZZ_CHECK(out.frames.count == 0 || out.encode_failed);
     return;
@@ -89,11 +89,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   TBGW_FUZZ_CHECK(input.settings.series_cells >= 4 && input.settings.series_cells <= 16);
   check_read_back(s);
 
-  app::ChargePipeline pipeline(control::ChargeParams{}, alerts::AlertThresholds{},
-                               victron::EncoderIdentity{});
+  control::ChargePipeline pipeline(control::ChargeParams{}, alerts::AlertThresholds{},
+                                   victron::EncoderIdentity{});
   for (int t = 0; t < kSeconds; ++t) {
     input.snapshot.stamp_ms = static_cast<Millis>(t) * 1000;
-    check_frames(pipeline.on_snapshot(input.snapshot, input.settings, msg::LinkStatus::up, {},
+    check_frames(pipeline.on_snapshot(input.snapshot, &input.settings, msg::LinkStatus::up, {},
                                       input.snapshot.stamp_ms));
   }
   return 0;

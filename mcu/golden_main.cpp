@@ -7,7 +7,10 @@
 // step polls the poller, checks that the request it sends equals the recorded one, and feeds the
 // reply bytes recorded at that instant. Poller events drive the charge controller and the alarm
 // evaluator; every CAN cycle ticks the controller, encodes the Victron frame set and prints it
-// with the decision, its reasons and every alarm-rule change. Nothing here reads a clock or
+// with the decision, its reasons and every alarm-rule change. Then the CAN frame schedule runs
+// its scripted sequence (tests/mcu/can_schedule_script.hpp: updates, sends answered
+// queued/full/error, a stalled loop, invalidate, GX frames) and every send attempt is checked
+// against the one recorded on the host (kCanSends) and printed. Nothing here reads a clock or
 // depends on the platform except report_platform() (the MCU's peak stack, on "#mcu " lines).
 //
 // Heap: operator new is replaced to count allocations; the running path must make none (newlib's
@@ -28,8 +31,10 @@
 #include "core/control/charge_controller.hpp"
 #include "core/tinybms/poller.hpp"
 #include "core/victron/alarm_evaluator.hpp"
+#include "core/victron/can_schedule.hpp"
 #include "core/victron/frame_encoder.hpp"
 #include "mcu/platform_report.hpp"
+#include "tests/mcu/can_schedule_script.hpp"
 #include "tests/mcu/golden_timeline.hpp"
 #include "tests/mcu/golden_vectors.hpp"
 
@@ -82,6 +87,7 @@ struct Gateway {
 };
 
 Gateway g_gw;
+tbgw::victron::CanSchedule g_can{tbgw::mcu::can_script::kConfig};
 
 void configure(Gateway& gw) {
   const std::array<cfg::ConfigSetting, 2> good{{
@@ -175,6 +181,56 @@ void step(Gateway& gw, Millis now) {
   if (now % tbgw::mcu::kCanCycleMs == 0) can_cycle(gw, now);
 }
 
+const char* result_name(tbgw::victron::CanSendResult r) {
+  static constexpr std::array<const char*, 3> kNames{"queued", "full", "error"};
+  return kNames[static_cast<std::size_t>(r)];
+}
+
+// The schedule's scripted run; returns the number of send attempts that differ from the
+// recording (a missing or extra attempt counts too).
+std::size_t run_can_schedule() {
+  namespace script = tbgw::mcu::can_script;
+  std::size_t index = 0, differ = 0, rejected = 0;
+  script::run(
+      g_can,
+      [&](const script::Send& s) {
+        const v::CanSend* r = index < v::kCanSends.size() ? &v::kCanSends[index] : nullptr;
+        const bool same = r != nullptr && r->at_us == s.at_us && r->id == s.id &&
+                          r->data0 == s.data0 && r->result == static_cast<unsigned>(s.result);
+        if (!same) ++differ;
+        std::printf("%lld can %03X v%u %s%s\n", static_cast<long long>(s.at_us),
+                    static_cast<unsigned>(s.id), static_cast<unsigned>(s.data0),
+                    result_name(s.result), same ? "" : " (differs from the recording)");
+        ++index;
+      },
+      [](tbgw::Micros at_us, bool present) {
+        std::printf("%lld can gx %s\n", static_cast<long long>(at_us),
+                    present ? "present" : "silent");
+      },
+      [&](tbgw::Micros) { ++rejected; });
+  const std::size_t recorded = v::kCanSends.size();
+  differ += index > recorded ? index - recorded : recorded - index;  // missing or extra attempts
+  const auto& st = g_can.stats();
+  std::printf("can schedule: %lu attempts, %lu recorded, %lu differ, %lu updates refused\n",
+              ul(index), ul(recorded), ul(differ), ul(rejected));
+  std::printf(
+      "can stats: updates=%lu invalidations=%lu cycles=%lu full_cycles=%lu sent=%lu full=%lu "
+      "error=%lu dropped=%lu overruns=%lu keepalive_late=%lu rx=%lu\n",
+      ul(st.updates), ul(st.invalidations), ul(st.cycles), ul(st.full_cycles), ul(st.frames_sent),
+      ul(st.frames_full), ul(st.frames_error), ul(st.frames_dropped), ul(st.overruns),
+      ul(st.keepalive_late), ul(st.rx_frames));
+  const auto& c = st.cadence;
+  std::printf(
+      "can cadence: samples=%lu min_us=%lld max_us=%lld mean_us=%.1f stddev_us=%.1f "
+      "max_abs_jitter_us=%lld\n",
+      ul(c.samples), static_cast<long long>(c.min_us), static_cast<long long>(c.max_us), c.mean_us,
+      c.stddev_us, static_cast<long long>(c.max_abs_jitter_us));
+  const auto& gx = g_can.gx();
+  std::printf("can gx: present=%d keepalives=%lu identifications=%lu\n", gx.present ? 1 : 0,
+              ul(gx.keepalives_305), ul(gx.identifications_307));
+  return differ + rejected;
+}
+
 }  // namespace
 
 void* operator new(std::size_t size) {
@@ -204,10 +260,11 @@ int main() {
       "snapshots=%lu link_losses=%lu\n",
       ul(st.requests), ul(st.responses), ul(st.retries), ul(st.timeouts), ul(st.crc_errors),
       ul(st.snapshots), ul(st.link_losses));
+  const std::size_t can_differ = run_can_schedule();
   std::printf("heap allocations in the running path: %lu\n", g_allocations - allocations_before);
   std::printf("golden: end\n");
   tbgw::mcu::report_platform();
   const bool ok = g_gw.tx_mismatches == 0 && g_gw.tx_index == v::kTxChunks.size() &&
-                  g_allocations == allocations_before;
+                  can_differ == 0 && g_allocations == allocations_before;
   return ok ? 0 : 1;
 }

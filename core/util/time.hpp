@@ -10,4 +10,8 @@ namespace tbgw {
 // FreeRTOS tick count on a microcontroller). Signed so that differences are safe.
 using Millis = std::int64_t;
 
+// Microseconds on the same clock, for what needs finer grain than a millisecond (the CAN
+// cadence statistics): `now_us / 1000` is the Millis of the same instant.
+using Micros = std::int64_t;
+
 }  // namespace tbgw

@@ -1,8 +1,9 @@
 // CanBackend: the narrow contract between the CAN frontend (CanOutput) and the things that move
-// frames: a SocketCAN interface, an slcan USB adapter, or a candump log.
+// frames: a SocketCAN interface, an slcan USB adapter, or a candump log. (The frame schedule
+// itself is core/victron/can_schedule.hpp; CanOutput drives it.)
 //
 // Modelled on ArduPilot's AP_HAL::CANIface: the backend only moves frames. It does not know what
-// a Victron frame means, when to send it or which frames matter; CanOutput owns that. What a
+// a Victron frame means, when to send it or which frames matter; the schedule owns that. What a
 // backend does promise:
 //   - send() never blocks the event loop. It returns `queued` (handed to the kernel, the adapter
 //     or the file), `full` (a transmit queue is full now: try again later, nothing was sent) or
@@ -31,10 +32,12 @@
 
 #include "core/util/time.hpp"
 #include "core/victron/can_frame.hpp"
+#include "core/victron/can_send_result.hpp"
 
 namespace tbgw::platform {
 
-enum class CanSendResult : std::uint8_t { queued, full, error };
+// The answer the frame schedule hears (core/victron/can_send_result.hpp).
+using CanSendResult = victron::CanSendResult;
 
 enum class CanHealth : std::uint8_t { ok, warning, error, failed };
 

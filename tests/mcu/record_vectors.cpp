@@ -7,6 +7,8 @@
 // Timeline (simulator side): 0-20 s charging at 80 A; 20-32 s the BMS goes silent (link lost,
 // stale-data policy); 32-50 s discharging at 150 A with 1 % corrupted bytes (CRC path, retries);
 // 50-80 s external sensor 1 forced to 52 then 61 degC (temperature warning, then alarm).
+// Then the CAN frame schedule's scripted run (tests/mcu/can_schedule_script.hpp): every send
+// attempt, its time and the driver's scripted answer (kCanSends).
 //
 // Usage: record_vectors > tests/mcu/golden_vectors.hpp
 #include <array>
@@ -15,7 +17,9 @@
 #include <vector>
 
 #include "core/tinybms/poller.hpp"
+#include "core/victron/can_schedule.hpp"
 #include "sim/simulator.hpp"
+#include "tests/mcu/can_schedule_script.hpp"
 #include "tests/mcu/golden_timeline.hpp"
 
 namespace {
@@ -65,6 +69,27 @@ void print_stream(const char* name, const Stream& s) {
   std::printf("}};\n\n");
 }
 
+// The CAN schedule section: appended after the TinyBMS streams, so those stay byte-identical.
+void print_can_sends() {
+  std::vector<tbgw::mcu::can_script::Send> sends;
+  tbgw::victron::CanSchedule schedule(tbgw::mcu::can_script::kConfig);
+  tbgw::mcu::can_script::run(
+      schedule, [&](const tbgw::mcu::can_script::Send& s) { sends.push_back(s); },
+      [](tbgw::Micros, bool) {}, [](tbgw::Micros) { std::fprintf(stderr, "update refused\n"); });
+  std::printf(
+      "// The CAN schedule's scripted run (tests/mcu/can_schedule_script.hpp): every send "
+      "attempt.\n"
+      "struct CanSend {\n  long long at_us;\n  unsigned id;\n  unsigned data0;\n"
+      "  unsigned result;  // victron::CanSendResult: 0 queued, 1 full, 2 error\n};\n\n");
+  std::printf("inline constexpr std::array<CanSend, %zu> kCanSends{{\n", sends.size());
+  for (const auto& s : sends) {
+    std::printf("    {%lld, 0x%03X, %u, %u},\n", static_cast<long long>(s.at_us),
+                static_cast<unsigned>(s.id), static_cast<unsigned>(s.data0),
+                static_cast<unsigned>(s.result));
+  }
+  std::printf("}};\n\n");
+}
+
 }  // namespace
 
 int main() {
@@ -102,6 +127,7 @@ int main() {
       "struct Chunk {\n  long long at_ms;\n  std::size_t offset;\n  std::size_t size;\n};\n\n");
   print_stream("Tx", tx);
   print_stream("Rx", rx);
+  print_can_sends();
   std::printf("}  // namespace tbgw::mcu::vectors\n// clang-format on\n");
   return 0;
 }
