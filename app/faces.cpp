@@ -9,11 +9,8 @@
 
 namespace tbgw::app {
 
-Faces start_faces(boost::asio::io_context& io, GatewayServices& services, const Options& options) {
+Faces start_faces(boost::asio::io_context& io, GatewayServices& services) {
   Faces faces;
-  (void)io;
-  (void)services;
-  (void)options;
   // --- face: http (issue 10)
   if (auto http_face = http::start_http_face(io, services)) {
     faces.push_back(std::move(http_face));

@@ -1,8 +1,9 @@
-// The network faces of the running gateway (HTTP/WebSocket API, MQTT, later D-Bus): each is
-// built by start_faces() after the gateway has started, reads and acts only through
-// GatewayServices, and is stopped before the gateway stops (so nothing reads a part that is
-// going away). A face that cannot start (a port in use, a bad certificate) is logged and left
-// out: the CAN output, which decides how the battery is charged, keeps running without it.
+// The network faces of the running gateway (HTTP/WebSocket API, MQTT, D-Bus): each is built
+// by start_faces() after the gateway has started, reads and acts only through GatewayServices
+// (app/gateway_services.hpp), keeps its bus subscriptions and its face reporter as members (so
+// they end with it), and is stopped and destroyed before the gateway (so nothing reads a part
+// that is going away). A face that cannot start (a port in use, a bad certificate) is logged and
+// left out: the CAN output, which decides how the battery is charged, keeps running without it.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -11,7 +12,6 @@
 #include <vector>
 
 #include "app/gateway_services.hpp"
-#include "app/options.hpp"
 
 namespace tbgw::app {
 
@@ -25,7 +25,7 @@ class Face {
 using Faces = std::vector<std::unique_ptr<Face>>;
 
 // Builds the faces the configuration asks for. Never fails the gateway (see above).
-Faces start_faces(boost::asio::io_context& io, GatewayServices& services, const Options& options);
+Faces start_faces(boost::asio::io_context& io, GatewayServices& services);
 
 inline void stop_faces(Faces& faces) {
   for (auto& f : faces) f->stop();

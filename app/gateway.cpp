@@ -1,4 +1,4 @@
-// The gateway service: who subscribes to what (the channel table is in gateway_impl.hpp).
+// The gateway service: who subscribes to what (the channel table is app/channels.hpp).
 //
 //   BmsLink (poller) ──▶ snapshot ──▶ energy counter ──▶ energy
 //                    │            ├──▶ charge pipeline ──▶ decision, alarms, can_frames
@@ -17,22 +17,26 @@
 namespace tbgw::app {
 
 void Gateway::Impl::wire() {
+  // Every subscription is kept for the gateway's life (Impl::subscriptions).
+  const auto keep = [this](Result<bus::Subscription, bus::BusError> r, const char* what) {
+    subscriptions.push_back(must(std::move(r), what));
+  };
   // Energy first: the pipeline's 0x378 frame reads the counters this snapshot produced.
-  must(ch.snapshot.subscribe([this](const msg::BatterySnapshot& s) {
+  keep(ch.snapshot.subscribe([this](const msg::BatterySnapshot& s) {
     energy_counter.on_snapshot(s);
     (void)ch.energy.publish(energy_counter.snapshot());
   }),
        "energy");
-  must(ch.energy.subscribe([this](const msg::EnergyCounters& e) {
+  keep(ch.energy.subscribe([this](const msg::EnergyCounters& e) {
     const std::int64_t unix_s = platform::unix_now_ms() / 1000;
     const auto* settings = ch.settings.latest();
     energy_periods.update(e, unix_s, platform::utc_offset_s(unix_s),
                           settings ? static_cast<double>(settings->capacity_ah) : 0.0);
   }),
        "energy periods");
-  must(ch.snapshot.subscribe([this](const msg::BatterySnapshot& s) { on_snapshot(s); }),
+  keep(ch.snapshot.subscribe([this](const msg::BatterySnapshot& s) { on_snapshot(s); }),
        "pipeline");
-  must(ch.snapshot.subscribe([this](const msg::BatterySnapshot& s) {
+  keep(ch.snapshot.subscribe([this](const msg::BatterySnapshot& s) {
     // A copy into the worker's ring; SQLite runs on the storage thread.
     const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
@@ -40,7 +44,7 @@ void Gateway::Impl::wire() {
     if (history) history->push(history::make_record(s, unix_ms));
   }),
        "history");
-  must(ch.link.subscribe([this](const msg::LinkState& l) {
+  keep(ch.link.subscribe([this](const msg::LinkState& l) {
     pipeline.on_link(l, l.stamp_ms);
     if (l.status == msg::LinkStatus::lost) {
       spdlog::warn("TinyBMS link lost: {}", msg::to_string(l.reason));
@@ -52,18 +56,18 @@ void Gateway::Impl::wire() {
     on_tick();  // apply the stale-data policy now, not at the next tick
   }),
        "link");
-  must(ch.version.subscribe([this](const tinybms::VersionInfo& v) {
+  keep(ch.version.subscribe([this](const tinybms::VersionInfo& v) {
     spdlog::info("TinyBMS {}", version_summary(v));
     pipeline.set_identity(identity_from(cfg, v));
   }),
        "version");
-  must(ch.settings.subscribe([](const tinybms::BmsSettings& s) {
+  keep(ch.settings.subscribe([](const tinybms::BmsSettings& s) {
     spdlog::info("TinyBMS settings: {}", settings_summary(s));
   }),
        "settings");
-  must(ch.decision.subscribe([this](const msg::ChargeDecision& d) { decision_log.on_decision(d); }),
+  keep(ch.decision.subscribe([this](const msg::ChargeDecision& d) { decision_log.on_decision(d); }),
        "decision log");
-  must(ch.profile.subscribe([](const control::ChargeProfile& p) {
+  keep(ch.profile.subscribe([](const control::ChargeProfile& p) {
     spdlog::info("{}", control::reason_text(p.describe()));
     if (p.board_margin_c > 0.0F) spdlog::warn("{}", control::reason_text(p.temperature_text()));
     for (std::size_t i = 0; i < p.clamp_count; ++i) {
@@ -75,11 +79,11 @@ void Gateway::Impl::wire() {
   // The alert engine's edges go on the bus; the log (and later MQTT, the UI) subscribe.
   pipeline.alerts().set_listener(alerts::AlertEngine::Listener(
       [this](const msg::AlertChanged& a) { (void)ch.alert_changed.publish(a); }));
-  must(ch.alert_changed.subscribe([this](const msg::AlertChanged& a) {
+  keep(ch.alert_changed.subscribe([this](const msg::AlertChanged& a) {
     if (history) history->push_alert(alert_record(a, platform::unix_now_ms()));
   }),
        "alert history");
-  must(ch.alert_changed.subscribe([](const msg::AlertChanged& a) {
+  keep(ch.alert_changed.subscribe([](const msg::AlertChanged& a) {
     const auto text = msg::message_text(a.message);
     if (a.edge == msg::AlertEdge::cleared) {
       spdlog::info("alert cleared: {} ({})", msg::key(a.id), text);
@@ -90,9 +94,9 @@ void Gateway::Impl::wire() {
     }
   }),
        "alert log");
-  must(ch.can_frames.subscribe([this](const victron::FrameSet& f) { on_can_frames(f); }),
+  keep(ch.can_frames.subscribe([this](const victron::FrameSet& f) { on_can_frames(f); }),
        "can output");
-  must(ch.config_changed.subscribe([](const msg::ConfigChanged& c) {
+  keep(ch.config_changed.subscribe([](const msg::ConfigChanged& c) {
     spdlog::info("configuration changed: {} key(s){}", c.count(),
                  c.restart_needed ? ", some need a restart" : "");
   }),

@@ -1,8 +1,8 @@
 // Gateway: the running service. Wires the TinyBMS link, the charge pipeline, the CAN output,
 // the energy counters and the logs together through the typed bus, on one io_context thread.
 //
-// The channel table and who subscribes to what are in gateway.cpp, in one place (style rule
-// 10): every network face is a subscriber; none calls another.
+// The channel table is app/channels.hpp; who subscribes to what is in gateway.cpp, in one place
+// (style rule 10): every network face is a subscriber; none calls another.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -18,6 +18,7 @@
 namespace tbgw::app {
 
 class GatewayServices;
+class GatewayServicesImpl;
 
 class Gateway {
  public:
@@ -41,7 +42,7 @@ class Gateway {
   void set_done_handler(std::function<void()> on_done);
 
  private:
-  friend class GatewayServices;  // the network faces' window onto the running gateway
+  friend class GatewayServicesImpl;  // the network faces' window onto the running gateway
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

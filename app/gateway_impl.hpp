@@ -13,11 +13,12 @@
 #include <variant>
 #include <vector>
 #include "app/bms_link.hpp"
+#include "app/channels.hpp"
 #include "app/decision_log.hpp"
 #include "app/event_format.hpp"
 #include "app/gateway.hpp"
 #include "app/gateway_config_map.hpp"
-#include "app/gateway_services.hpp"
+#include "app/gateway_services_impl.hpp"
 #include "app/threads.hpp"
 #include "core/bus/channel.hpp"
 #include "core/config/config_diff.hpp"
@@ -48,44 +49,14 @@ namespace tbgw::app {
 
 namespace detail {
 
-inline bool snapshot_is_valid(const msg::BatterySnapshot& s) {
-  return s.cell_count >= 4 && s.cell_count <= msg::BatterySnapshot::kMaxCells &&
-         std::isfinite(s.pack_voltage_v) && std::isfinite(s.pack_current_a) &&
-         std::isfinite(s.soc_pct) && s.soc_pct >= 0.0 && s.soc_pct <= 100.0;
-}
-
-inline bool decision_is_valid(const msg::ChargeDecision& d) {
-  // The decision's invariants (core/control/decision_guard.hpp): never a 0 V limit or a negative
-  // current, CCL 0 only with CVL at the pack voltage, nothing above the BMS's own cutoffs.
-  return control::check_decision(d) == control::DecisionFault::none;
-}
-
-// The channel table: every message of the gateway, its kind, validator and capacity.
-struct Channels {
-  bus::StateChannel<msg::BatterySnapshot, 8> snapshot{"battery_snapshot", &snapshot_is_valid};
-  bus::StateChannel<msg::LinkState, 8> link{"link_state"};
-  bus::StateChannel<tinybms::BmsSettings, 4> settings{"bms_settings"};
-  bus::StateChannel<tinybms::VersionInfo, 4> version{"bms_version"};
-  bus::StateChannel<msg::ChargeDecision, 8> decision{"charge_decision", &decision_is_valid};
-  // The charge profile in force (published when it changes: a settings read, a config change).
-  bus::StateChannel<control::ChargeProfile, 4> profile{"charge_profile"};
-  bus::StateChannel<msg::BatteryAlarms, 8> alarms{"battery_alarms"};
-  // The Victron frame set the CAN output transmits; an empty set stops it (no valid decision).
-  bus::StateChannel<victron::FrameSet, 4> can_frames{"can_frames"};
-  bus::StateChannel<msg::EnergyCounters, 4> energy{"energy_counters", &msg::is_valid};
-  bus::EventChannel<msg::ConfigChanged, 8> config_changed{"config_changed", &msg::is_valid};
-  bus::EventChannel<msg::AlertChanged, 8> alert_changed{"alert_changed"};
-  // The outcome of a settings write (verified by read-back, or why not).
-  bus::EventChannel<tinybms::SettingsWriteResult, 4> settings_write{"settings_write"};
-};
-
-template <class R>
-inline void must(const R& result, const char* what) {
+// The subscription, for the subscriber to keep; aborts when the channel is full.
+inline bus::Subscription must(Result<bus::Subscription, bus::BusError> result, const char* what) {
   // A full channel at start-up is a wiring bug: the capacity in the table is too small.
   if (!result.ok()) {
     spdlog::critical("bus wiring: {}: {}", what, bus::to_string(result.error()));
     std::abort();
   }
+  return std::move(result).value();
 }
 
 }  // namespace detail
@@ -93,7 +64,6 @@ inline void must(const R& result, const char* what) {
 // An alert edge or a TinyBMS event as the history database stores it (wall-clock time).
 history::AlertRecord alert_record(const msg::AlertChanged& a, std::int64_t unix_ms);
 
-using detail::Channels;
 using detail::must;
 namespace asio = boost::asio;
 
@@ -131,6 +101,8 @@ struct Gateway::Impl {
   std::string serial_path;
 
   Channels ch;
+  // The gateway's own subscriptions (wire()), declared after the channels: they end first.
+  std::vector<bus::Subscription> subscriptions;
   std::unique_ptr<BmsLink> link;
   control::ChargePipeline pipeline;
   DecisionLog decision_log;
@@ -169,7 +141,7 @@ struct Gateway::Impl {
   std::string latency_summary() const;
 
   // The network faces' window onto this gateway (app/gateway_services.hpp).
-  GatewayServices services{*this};
+  GatewayServicesImpl services{*this};
 };
 
 }  // namespace tbgw::app

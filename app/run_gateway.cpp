@@ -91,7 +91,7 @@ int run_gateway(const Options& options) {
     std::fprintf(stderr, "tinybms-gw: %s\n", error.c_str());
     return 2;
   }
-  faces = start_faces(io, gateway.services(), options);
+  faces = start_faces(io, gateway.services());
 
   boost::asio::signal_set stop_signals(io, SIGINT, SIGTERM);
   stop_signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {

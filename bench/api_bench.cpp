@@ -15,7 +15,7 @@
 #include "app/api/api_router.hpp"
 #include "app/config_loader.hpp"
 #include "app/gateway.hpp"
-#include "app/gateway_impl.hpp"
+#include "app/gateway_services.hpp"
 #include "app/sim_setup.hpp"
 #include "core/config/config_validate.hpp"
 

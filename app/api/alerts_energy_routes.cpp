@@ -4,9 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include "app/api/router_impl.hpp"
-#include "app/gateway_impl.hpp"
-#include "core/alerts/alert_engine.hpp"
-#include "core/energy/energy_periods.hpp"
 
 namespace tbgw::app::api {
 
@@ -47,14 +44,14 @@ std::string month_text(std::int32_t month_key) {
 
 void route_alerts(ApiRouter::Impl& impl, const ApiRequest& request, Reply& reply) {
   (void)request;
-  const auto& engine = impl.services.alerts();
+  const AlertsReport alerts = impl.services.alerts();
   json log = json::array();
-  const auto& l = engine.log();
+  const auto& l = impl.services.alert_log();
   // Newest first: a screen shows the latest edges at the top.
   for (std::size_t i = l.size(); i-- > 0;) log.push_back(alert_edge_json(l.at(i)));
-  reply(json_response({{"active_count", engine.active_count()},
-                       {"worst", msg::to_string(engine.worst())},
-                       {"active", active_alerts_json(engine)},
+  reply(json_response({{"active_count", alerts.active_count},
+                       {"worst", msg::to_string(alerts.worst)},
+                       {"active", active_alerts_json(alerts)},
                        {"log", std::move(log)},
                        {"log_dropped", l.dropped()}}));
 }
@@ -66,7 +63,7 @@ void route_alert_ack(ApiRouter::Impl& impl, const ApiRequest& request, std::stri
     return reply(error_response(404, "unknown_alert", "no alert rule with this id",
                                 {{"id", std::string(id)}}));
   }
-  const auto& a = impl.services.alerts().alert(*alert);
+  const alerts::Alert a = impl.services.alerts().alert(*alert);
   if (!a.active) {
     return reply(
         error_response(409, "not_active", "the alert is not active", {{"id", std::string(id)}}));
@@ -96,33 +93,33 @@ void route_energy(ApiRouter::Impl& impl, const ApiRequest& request, Reply& reply
                 {"ah_charged", rounded(e->ah_charged, 0.001)},
                 {"ah_discharged", rounded(e->ah_discharged, 0.001)}};
   }
-  const auto& p = impl.services.energy_periods();
+  const energy::EnergyPeriodsState p = impl.services.energy_periods();
   json days = json::array();
-  for (std::size_t i = 0; i < p.previous_day_count(); ++i) {
-    const auto& r = p.previous_day(i);
+  for (std::size_t i = 0; i < p.day_count && i < p.days.size(); ++i) {
+    const auto& r = p.days[i];
     json t = totals_json(r.totals);
     t["day"] = day_text(r.key);
     days.push_back(std::move(t));
   }
   json months = json::array();
-  for (std::size_t i = 0; i < p.previous_month_count(); ++i) {
-    const auto& r = p.previous_month(i);
+  for (std::size_t i = 0; i < p.month_count && i < p.months.size(); ++i) {
+    const auto& r = p.months[i];
     json t = totals_json(r.totals);
     t["month"] = month_text(r.key);
     months.push_back(std::move(t));
   }
   json today = nullptr;
   json month = nullptr;
-  if (p.started()) {
-    today = totals_json(p.today().totals);
-    today["day"] = day_text(p.today().key);
-    month = totals_json(p.this_month().totals);
-    month["month"] = month_text(p.this_month().key);
+  if (p.started) {
+    today = totals_json(p.day.totals);
+    today["day"] = day_text(p.day.key);
+    month = totals_json(p.month.totals);
+    month["month"] = month_text(p.month.key);
   }
   reply(json_response({{"counters", std::move(counters)},
                        {"today", std::move(today)},
                        {"this_month", std::move(month)},
-                       {"lifetime", totals_json(p.lifetime())},
+                       {"lifetime", totals_json(p.lifetime)},
                        {"previous_days", std::move(days)},
                        {"previous_months", std::move(months)}}));
 }

@@ -6,31 +6,20 @@
 // function answers through the Reply. Replies pass through a counter (requests, 4xx, 5xx)
 // reported as face "api" in /api/diagnostics and /metrics.
 //
-// Lifetimes: the bus has no unsubscribe, and GatewayServices keeps face reporters for the
-// gateway's life, while the router may go first. Both therefore reach the router through a
-// Relay that the router clears when it is destroyed; relays are kept (one per router built,
-// one in production) so a late event finds a null pointer instead of freed memory.
+// Lifetimes: the settings_write subscription and the "api" face reporter are members of the
+// router's Impl, so they end when the router goes, before anything they reach. A reply that
+// outlives the router (a streamed export still draining) counts itself only while the router
+// exists (a weak_ptr to its Impl).
 #include "app/api/api_router.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include "app/api/router_impl.hpp"
-#include "app/gateway_impl.hpp"
 #include "platform/linux/clock.hpp"
 
 namespace tbgw::app::api {
 
 namespace {
-
-struct Relay {
-  ApiRouter::Impl* impl = nullptr;
-};
-
-Relay* new_relay(ApiRouter::Impl* impl) {
-  static std::vector<std::unique_ptr<Relay>> relays;
-  relays.push_back(std::make_unique<Relay>(Relay{impl}));
-  return relays.back().get();
-}
 
 enum Method : unsigned { kGet = 1, kPost = 2, kPatch = 4 };
 
@@ -66,36 +55,34 @@ ApiRouter::Impl::Impl(boost::asio::io_context& io_, GatewayServices& services_)
       started_ms(platform::now_ms()) {}
 
 ApiRouter::ApiRouter(boost::asio::io_context& io, GatewayServices& services)
-    : impl_(std::make_unique<Impl>(io, services)) {
-  Relay* relay = new_relay(impl_.get());
-  relay_ = relay;
-  const auto subscribed =
-      services.channels().settings_write.subscribe([relay](const tinybms::SettingsWriteResult& r) {
-        if (relay->impl != nullptr) relay->impl->on_settings_write(r);
-      });
-  if (!subscribed.ok()) {
+    : impl_(std::make_shared<Impl>(io, services)) {
+  Impl* impl = impl_.get();
+  auto subscribed = services.channels().settings_write.subscribe(
+      [impl](const tinybms::SettingsWriteResult& r) { impl->on_settings_write(r); });
+  if (subscribed.ok()) {
+    impl->settings_write_subscription = std::move(subscribed).value();
+  } else {
     spdlog::error("api: cannot subscribe to settings_write ({}): BMS settings writes will time out",
                   bus::to_string(subscribed.error()));
   }
-  services.add_face_reporter("api", [relay]() -> FaceReport {
-    if (relay->impl == nullptr) return {"stopped", {}};
-    const Impl& i = *relay->impl;
-    return {i.stopped ? "stopped" : "serving",
-            {{"requests_total", "API requests answered", static_cast<double>(i.requests_total)},
-             {"client_errors_total", "API answers 4xx", static_cast<double>(i.errors_4xx_total)},
-             {"server_errors_total", "API answers 5xx", static_cast<double>(i.errors_5xx_total)},
-             {"settings_writes_total", "TinyBMS settings writes started",
-              static_cast<double>(i.settings_writes_total)},
-             {"config_patches_total", "Valid configuration patches",
-              static_cast<double>(i.config_patches_total)},
-             {"history_queries_refused_total", "History queries refused (queue full)",
-              static_cast<double>(i.history.refused())}}};
-  });
+  impl->reporter = services.face_reporters().add("api", [impl] { return impl->report(); });
+}
+
+FaceReport ApiRouter::Impl::report() const {
+  return {stopped ? "stopped" : "serving",
+          {{"requests_total", "API requests answered", static_cast<double>(requests_total)},
+           {"client_errors_total", "API answers 4xx", static_cast<double>(errors_4xx_total)},
+           {"server_errors_total", "API answers 5xx", static_cast<double>(errors_5xx_total)},
+           {"settings_writes_total", "TinyBMS settings writes started",
+            static_cast<double>(settings_writes_total)},
+           {"config_patches_total", "Valid configuration patches",
+            static_cast<double>(config_patches_total)},
+           {"history_queries_refused_total", "History queries refused (queue full)",
+            static_cast<double>(history.refused())}}};
 }
 
 ApiRouter::~ApiRouter() {
   stop();
-  static_cast<Relay*>(relay_)->impl = nullptr;
 }
 
 void ApiRouter::stop() {
@@ -127,14 +114,12 @@ std::string ApiRouter::can_frames_json() {
 void ApiRouter::handle(const ApiRequest& request, Reply reply_to) {
   Impl& impl = *impl_;
   ++impl.requests_total;
-  Impl* counted = &impl;
-  Reply reply = [counted, relay = static_cast<Relay*>(relay_),
-                 out = std::move(reply_to)](ApiResponse r) {
-    if (relay->impl == counted) {
+  Reply reply = [counted = std::weak_ptr<Impl>(impl_), out = std::move(reply_to)](ApiResponse r) {
+    if (const auto i = counted.lock()) {
       if (r.status >= 500)
-        ++counted->errors_5xx_total;
+        ++i->errors_5xx_total;
       else if (r.status >= 400)
-        ++counted->errors_4xx_total;
+        ++i->errors_4xx_total;
     }
     out(std::move(r));
   };

@@ -52,8 +52,9 @@ class ApiRouter {
   struct Impl;
 
  private:
-  std::unique_ptr<Impl> impl_;
-  void* relay_ = nullptr;  // api_router.cpp: what bus subscribers and reporters reach us by
+  // Shared only so that a reply answered after the router is gone (a streamed export) can see
+  // that it is gone (a weak_ptr) and not count itself.
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace tbgw::app::api

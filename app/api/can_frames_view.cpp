@@ -9,7 +9,6 @@
 #include <cstdio>
 
 #include "app/api/router_impl.hpp"
-#include "platform/linux/can_output.hpp"
 
 namespace tbgw::app::api {
 
@@ -171,9 +170,9 @@ json decode(const victron::CanFrame& f) {
 }  // namespace
 
 std::string render_can_frames(ApiRouter::Impl& impl) {
-  const platform::CanOutput& can = impl.services.can();
+  const CanReport can = impl.services.can();
   json frames = json::array();
-  for (const auto& f : can.frames()) {
+  for (const auto& f : can.frames) {
     char id[8];
     std::snprintf(id, sizeof id, "0x%03X", static_cast<unsigned>(f.id));
     std::string hex;
@@ -184,8 +183,8 @@ std::string render_can_frames(ApiRouter::Impl& impl) {
     }
     frames.push_back({{"id", id}, {"dlc", f.dlc}, {"data_hex", hex}, {"decoded", decode(f)}});
   }
-  return dump({{"transmitting", can.transmitting()},
-               {"state", can_state_json(impl.services)},
+  return dump({{"transmitting", can.transmitting},
+               {"state", can_state_json(can)},
                {"frames", std::move(frames)}});
 }
 

@@ -3,9 +3,6 @@
 // channel's counters, every face's report (GatewayServices::face_reporters), uptime and
 // versions. Const reads on the loop; history_status() is one locked copy.
 #include "app/api/router_impl.hpp"
-#include "app/gateway_impl.hpp"
-#include "core/tinybms/link_stats.hpp"
-#include "platform/linux/can_output.hpp"
 #include "platform/linux/clock.hpp"
 
 namespace tbgw::app::api {
@@ -59,8 +56,8 @@ json link_stats_json(const tinybms::LinkStats& l) {
   return j;
 }
 
-json bus_channels_json(GatewayServices& services) {
-  auto& ch = services.channels();
+json bus_channels_json(const GatewayServices& services) {
+  const Channels& ch = services.channels();
   return json::array({channel_json(ch.snapshot), channel_json(ch.link), channel_json(ch.settings),
                       channel_json(ch.version), channel_json(ch.decision), channel_json(ch.alarms),
                       channel_json(ch.energy), channel_json(ch.config_changed),
@@ -69,11 +66,11 @@ json bus_channels_json(GatewayServices& services) {
 
 void route_diagnostics(ApiRouter::Impl& impl, const ApiRequest& request, Reply& reply) {
   (void)request;
-  GatewayServices& s = impl.services;
-  const platform::CanOutput& can = s.can();
-  const auto& cs = can.stats();
-  const auto& bs = can.backend().stats();
-  json can_doc = can_state_json(s);
+  const GatewayServices& s = impl.services;
+  const CanReport can = s.can();
+  const auto& cs = can.output;
+  const auto& bs = can.backend_stats;
+  json can_doc = can_state_json(can);
   can_doc["output"] = {{"updates", cs.updates},
                        {"rejected_updates", cs.rejected_updates},
                        {"invalidations", cs.invalidations},
@@ -124,8 +121,7 @@ void route_diagnostics(ApiRouter::Impl& impl, const ApiRequest& request, Reply& 
                   {"api_queries_completed", impl.history.completed()},
                   {"api_queries_refused", impl.history.refused()}};
   json faces = json::object();
-  for (const auto& [name, reporter] : s.face_reporters()) {
-    const FaceReport r = reporter();
+  for (const auto& [name, r] : s.face_reporters().reports()) {
     json counters = json::object();
     for (const auto& c : r.counters) counters[c.name] = c.value;
     faces[name] = {{"state", r.state}, {"counters", std::move(counters)}};

@@ -7,10 +7,7 @@
 #include <cstdio>
 
 #include "app/api/router_impl.hpp"
-#include "app/gateway_impl.hpp"
-#include "core/alerts/alert_engine.hpp"
-#include "core/tinybms/link_stats.hpp"
-#include "platform/linux/can_output.hpp"
+#include "app/decision_log.hpp"
 #include "platform/linux/clock.hpp"
 
 namespace tbgw::app::api {
@@ -104,8 +101,8 @@ double d(std::uint64_t v) {
 }  // namespace
 
 std::string render_metrics(ApiRouter::Impl& impl) {
-  GatewayServices& s = impl.services;
-  auto& ch = s.channels();
+  const GatewayServices& s = impl.services;
+  const Channels& ch = s.channels();
   std::string out;
   out.reserve(8192);
   Writer w(out);
@@ -163,10 +160,10 @@ std::string render_metrics(ApiRouter::Impl& impl) {
     w.sample("tbgw_charge_phase", 1, label("phase", to_string(dec->phase)));
   }
 
-  const auto& engine = s.alerts();
-  w.one("tbgw_alerts_active", "gauge", "Active alerts", static_cast<double>(engine.active_count()));
+  const AlertsReport alerts = s.alerts();
+  w.one("tbgw_alerts_active", "gauge", "Active alerts", static_cast<double>(alerts.active_count));
   w.family("tbgw_alert_active", "gauge", "Severity of each active alert (1 warning, 2 alarm)");
-  for (const auto& a : engine.alerts()) {
+  for (const auto& a : alerts.alerts) {
     if (a.active)
       w.sample("tbgw_alert_active", static_cast<double>(a.severity), label("id", msg::key(a.id)));
   }
@@ -174,17 +171,17 @@ std::string render_metrics(ApiRouter::Impl& impl) {
   const msg::LinkState* link = ch.link.latest();
   w.one("tbgw_link_up", "gauge", "1 while the TinyBMS answers",
         link != nullptr && link->status == msg::LinkStatus::up ? 1 : 0);
-  const tinybms::LinkStats& l = s.link_stats();
+  const tinybms::LinkStats l = s.link_stats();
   for (const auto& [name, value] : link_counters(l)) {
     const std::string metric = std::string("tbgw_link_") + name + "_total";
     w.one(metric, "counter", std::string("TinyBMS link: ") + name, d(value));
   }
 
-  const platform::CanOutput& can = s.can();
-  const auto& cs = can.stats();
+  const CanReport can = s.can();
+  const auto& cs = can.output;
   w.one("tbgw_can_transmitting", "gauge", "1 while the CAN output sends limits",
-        can.transmitting() ? 1 : 0);
-  w.one("tbgw_gx_present", "gauge", "1 while a GX is seen on the bus", can.gx().present ? 1 : 0);
+        can.transmitting ? 1 : 0);
+  w.one("tbgw_gx_present", "gauge", "1 while a GX is seen on the bus", can.gx.present ? 1 : 0);
   const std::pair<const char*, std::uint64_t> can_counters[] = {
       {"frames_sent", cs.frames_sent},   {"frames_full", cs.frames_full},
       {"frames_error", cs.frames_error}, {"frames_dropped", cs.frames_dropped},
@@ -223,8 +220,7 @@ std::string render_metrics(ApiRouter::Impl& impl) {
   bus_sample(ch.energy);
   bus_sample(ch.alert_changed);
 
-  for (const auto& [face, reporter] : s.face_reporters()) {
-    const FaceReport r = reporter();
+  for (const auto& [face, r] : s.face_reporters().reports()) {
     for (const auto& c : r.counters) {
       const std::string name = "tbgw_" + sanitize(face) + "_" + sanitize(c.name);
       const bool counter = name.size() > 6 && name.compare(name.size() - 6, 6, "_total") == 0;

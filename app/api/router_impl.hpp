@@ -25,13 +25,6 @@
 #include "core/tinybms/frame_bytes.hpp"
 #include "core/util/time.hpp"
 
-namespace tbgw::alerts {
-class AlertEngine;
-}
-namespace tbgw::tinybms {
-struct LinkStats;
-}
-
 namespace tbgw::app::api {
 
 using nlohmann::json;
@@ -66,6 +59,11 @@ struct ApiRouter::Impl {
   std::uint64_t config_patches_total = 0;
 
   void on_settings_write(const tinybms::SettingsWriteResult& result);
+  FaceReport report() const;
+
+  // Declared last: they end first, before anything they reach is destroyed.
+  bus::Subscription settings_write_subscription;
+  FaceReporters::Registration reporter;
 };
 
 // --- shared helpers (api_json.cpp)
@@ -86,9 +84,9 @@ bool may_change(Principal p);
 void route_status(ApiRouter::Impl& impl, const ApiRequest& request, Reply& reply);
 std::string render_status(ApiRouter::Impl& impl);
 json alert_edge_json(const msg::AlertChanged& edge);
-json active_alerts_json(const alerts::AlertEngine& engine);
-json versions_json(GatewayServices& services);
-json can_state_json(GatewayServices& services);
+json active_alerts_json(const AlertsReport& alerts);
+json versions_json(const GatewayServices& services);
+json can_state_json(const CanReport& can);
 
 void route_alerts(ApiRouter::Impl& impl, const ApiRequest& request, Reply& reply);
 void route_alert_ack(ApiRouter::Impl& impl, const ApiRequest& request, std::string_view id,

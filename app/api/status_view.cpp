@@ -6,9 +6,7 @@
 #include "app/api/router_impl.hpp"
 #include "app/decision_log.hpp"
 #include "app/event_format.hpp"
-#include "app/gateway_impl.hpp"
 #include "app/version.hpp"
-#include "core/alerts/alert_engine.hpp"
 #include "platform/linux/clock.hpp"
 
 namespace tbgw::app::api {
@@ -116,9 +114,9 @@ json profile_json(const control::ChargeProfile* p) {
 
 }  // namespace
 
-json active_alerts_json(const alerts::AlertEngine& engine) {
+json active_alerts_json(const AlertsReport& alerts) {
   json list = json::array();
-  for (const auto& a : engine.alerts()) {
+  for (const auto& a : alerts.alerts) {
     if (a.active) list.push_back(active_alert_json(a));
   }
   return list;
@@ -139,7 +137,7 @@ json alert_edge_json(const msg::AlertChanged& e) {
           {"bms_event_id", e.id == msg::AlertId::bms_event ? json(e.bms_event_id) : json(nullptr)}};
 }
 
-json versions_json(GatewayServices& services) {
+json versions_json(const GatewayServices& services) {
   json bms = nullptr;
   if (const auto* v = services.channels().version.latest()) {
     bms = {{"hw_version", v->hw_version},
@@ -155,14 +153,13 @@ json versions_json(GatewayServices& services) {
   return {{"gateway", kVersion}, {"bms", std::move(bms)}};
 }
 
-json can_state_json(GatewayServices& services) {
-  const platform::CanOutput& can = services.can();
-  const platform::GxStatus gx = can.gx();
+json can_state_json(const CanReport& can) {
+  const platform::GxStatus& gx = can.gx;
   const Millis now = platform::now_ms();
-  return {{"transmitting", can.transmitting()},
-          {"backend", can.backend().describe()},
-          {"health", platform::to_string(can.backend().health().level)},
-          {"health_reason", can.backend().health().reason},
+  return {{"transmitting", can.transmitting},
+          {"backend", can.backend},
+          {"health", platform::to_string(can.health.level)},
+          {"health_reason", can.health.reason},
           {"gx",
            {{"present", gx.present},
             {"ever_seen", gx.ever_seen},
@@ -170,8 +167,8 @@ json can_state_json(GatewayServices& services) {
 }
 
 std::string render_status(ApiRouter::Impl& impl) {
-  GatewayServices& s = impl.services;
-  auto& ch = s.channels();
+  const GatewayServices& s = impl.services;
+  const Channels& ch = s.channels();
   const Millis now = platform::now_ms();
   json doc;
   doc["gateway_version"] = kVersion;
@@ -199,11 +196,11 @@ std::string render_status(ApiRouter::Impl& impl) {
   } else {
     doc["link"] = {{"status", "connecting"}, {"reason", "none"}, {"since_ms", nullptr}};
   }
-  doc["can"] = can_state_json(s);
-  const auto& engine = s.alerts();
-  doc["alerts"] = {{"active_count", engine.active_count()},
-                   {"worst", msg::to_string(engine.worst())},
-                   {"active", active_alerts_json(engine)}};
+  doc["can"] = can_state_json(s.can());
+  const AlertsReport alerts = s.alerts();
+  doc["alerts"] = {{"active_count", alerts.active_count},
+                   {"worst", msg::to_string(alerts.worst)},
+                   {"active", active_alerts_json(alerts)}};
   doc["versions"] = versions_json(s);
   return dump(doc);
 }

@@ -9,7 +9,6 @@
 
 #include "app/dbus/busitem_service.hpp"
 #include "app/dbus/dbus_connection.hpp"
-#include "app/gateway_impl.hpp"
 #include "app/version.hpp"
 #include "core/venus/venus_identity.hpp"
 #include "core/venus/venus_mapper.hpp"
@@ -115,7 +114,7 @@ class DbusFace final : public Face {
       : io_(io), services_(services), conn_(io), items_(conn_, table_), retry_(io), tick_(io) {
     items_.set_write_handler([this](Path p, const VenusValue& v) { return on_write(p, v); });
     conn_.set_object_handler([this](DBusMessage* m) { return items_.handle(m); });
-    services_.add_face_reporter("dbus", [this] { return report(); });
+    reporter_ = services_.face_reporters().add("dbus", [this] { return report(); });
   }
 
   void start() {
@@ -309,7 +308,7 @@ class DbusFace final : public Face {
   }
 
   void update_table() {
-    auto& ch = services_.channels();
+    const Channels& ch = services_.channels();
     const auto& cfg = services_.config();
     venus::MapperOptions o;
     o.stale_timeout_ms = cfg.stale_timeout_ms;
@@ -323,7 +322,7 @@ class DbusFace final : public Face {
     in.energy = ch.energy.latest();
     if (const auto* link = ch.link.latest()) in.link = link->status;
     if (const auto* settings = ch.settings.latest()) in.capacity_ah = settings->capacity_ah;
-    for (const auto& a : services_.alerts().alerts()) {
+    for (const auto& a : services_.alerts().alerts) {
       in.alerts[static_cast<std::size_t>(a.id)] = a.severity;
     }
     mapper_.update(in, platform::now_ms(), table_);
@@ -427,6 +426,7 @@ class DbusFace final : public Face {
   bool was_stale_ = false;
   std::uint64_t items_published_ = 0;
   std::uint64_t reconnects_ = 0;
+  FaceReporters::Registration reporter_;  // last: removed first
 };
 
 }  // namespace

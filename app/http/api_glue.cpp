@@ -4,7 +4,6 @@
 // tested on its own).
 #include <nlohmann/json.hpp>
 
-#include "app/gateway_impl.hpp"
 #include "app/http/http_face.hpp"
 
 #ifdef TBGW_HAVE_API
@@ -26,7 +25,7 @@ RouterHooks make_router_hooks(boost::asio::io_context& io, GatewayServices& serv
   h.stop = [router] { router->stop(); };
 #else
   (void)io;
-  GatewayServices* s = &services;
+  const GatewayServices* s = &services;
   h.handle = [](const api::ApiRequest&, api::Reply reply) {
     reply(json_error(503, "unavailable", "the API routes are not built into this binary"));
   };

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 
-#include "app/gateway_impl.hpp"
 #include "app/http/http_listener.hpp"
 #include "app/ui/web_response.hpp"
 #include "platform/linux/atomic_file.hpp"
@@ -11,26 +10,6 @@
 namespace tbgw::app::http {
 
 namespace {
-
-// The alert_changed channel cannot unsubscribe and outlives the face, so the subscriber is a
-// small relay that lives for the whole process and forwards to the current hub, if any.
-struct AlertRelay {
-  std::weak_ptr<WsHub> hub;
-};
-
-AlertRelay& alert_relay(detail::Channels& ch) {
-  static AlertRelay relay;
-  static bool wired = false;
-  if (!wired) {
-    wired = true;
-    AlertRelay* r = &relay;
-    const auto ok = ch.alert_changed.subscribe([r](const msg::AlertChanged& a) {
-      if (auto hub = r->hub.lock()) hub->on_alert(a);
-    });
-    if (!ok.ok()) spdlog::error("http: cannot subscribe to alert changes (channel full)");
-  }
-  return relay;
-}
 
 class HttpFace final : public Face {
  public:
@@ -69,11 +48,12 @@ class HttpFace final : public Face {
     };
     ctx_->counters = counters_.get();
     listener_ = std::make_unique<HttpListener>(io, ctx_);
-    // The reporter outlives the face (GatewayServices keeps it): it holds what it reads.
-    services.add_face_reporter("http",
-                               [counters = counters_, registry = ctx_->registry, state = state_] {
-                                 return report(*counters, *registry, *state);
-                               });
+    // The reporter holds what it reads (shared with the server's pieces); the registration,
+    // a member, removes it when the face goes.
+    reporter_ = services.face_reporters().add(
+        "http", [counters = counters_, registry = ctx_->registry, state = state_] {
+          return report(*counters, *registry, *state);
+        });
   }
 
   void start() {
@@ -95,7 +75,14 @@ class HttpFace final : public Face {
     *state_ = "listening on " + url;
     url_ = url;
     log_ring();  // install the log stream's sink now, while start-up is quiet
-    alert_relay(services_.channels()).hub = ctx_->hub;
+    // Alert edges go to the WebSocket clients while the face serves (ended by stop()).
+    auto subscribed = services_.channels().alert_changed.subscribe(
+        [hub = ctx_->hub.get()](const msg::AlertChanged& a) { hub->on_alert(a); });
+    if (subscribed.ok()) {
+      alerts_ = std::move(subscribed).value();
+    } else {
+      spdlog::error("http: cannot subscribe to alert changes (channel full)");
+    }
     ctx_->hub->start();
     ensure_password();
   }
@@ -103,7 +90,7 @@ class HttpFace final : public Face {
   void stop() override {
     if (stopped_) return;
     stopped_ = true;
-    alert_relay(services_.channels()).hub.reset();
+    alerts_.reset();
     listener_->stop();
     ctx_->hub->stop();
     worker_.stop();
@@ -196,6 +183,8 @@ class HttpFace final : public Face {
   std::unique_ptr<HttpListener> listener_;
   std::shared_ptr<std::string> state_ = std::make_shared<std::string>("starting");
   bool stopped_ = false;
+  bus::Subscription alerts_;  // alert_changed -> ctx_->hub, while serving
+  FaceReporters::Registration reporter_;
 };
 
 }  // namespace

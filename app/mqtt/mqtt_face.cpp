@@ -10,13 +10,11 @@
 #include <random>
 #include <set>
 
-#include "app/gateway_impl.hpp"
 #include "app/mqtt/command.hpp"
 #include "app/mqtt/discovery.hpp"
 #include "app/mqtt/mosquitto_client.hpp"
 #include "app/mqtt/state_payload.hpp"
 #include "app/mqtt/venus_payload.hpp"
-#include "core/alerts/alert_engine.hpp"
 #include "platform/linux/clock.hpp"
 #include "platform/linux/posix.hpp"
 
@@ -85,17 +83,22 @@ class MqttFace final : public Face {
   }
 
   void start() {
-    auto& ch = services_.channels();
+    const Channels& ch = services_.channels();
     bool wired = true;
-    wired &= ch.snapshot.subscribe([this](const msg::BatterySnapshot&) { on_snapshot(); }).ok();
-    wired &= ch.link.subscribe([this](const msg::LinkState&) { publish_state(true); }).ok();
-    wired &= ch.version.subscribe([this](const tinybms::VersionInfo&) { on_version(); }).ok();
-    wired &=
-        ch.alert_changed.subscribe([this](const msg::AlertChanged&) { publish_state(true); }).ok();
-    wired &= ch.config_changed.subscribe([this](const msg::ConfigChanged&) { on_config_changed(); })
-                 .ok();
+    const auto keep = [&](Result<bus::Subscription, bus::BusError> r) {
+      if (r.ok()) {
+        subscriptions_.push_back(std::move(r).value());
+      } else {
+        wired = false;
+      }
+    };
+    keep(ch.snapshot.subscribe([this](const msg::BatterySnapshot&) { on_snapshot(); }));
+    keep(ch.link.subscribe([this](const msg::LinkState&) { publish_state(true); }));
+    keep(ch.version.subscribe([this](const tinybms::VersionInfo&) { on_version(); }));
+    keep(ch.alert_changed.subscribe([this](const msg::AlertChanged&) { publish_state(true); }));
+    keep(ch.config_changed.subscribe([this](const msg::ConfigChanged&) { on_config_changed(); }));
     if (!wired) spdlog::error("mqtt: a bus channel is full; some updates will not be published");
-    services_.add_face_reporter("mqtt", [this] { return report(); });
+    reporter_ = services_.face_reporters().add("mqtt", [this] { return report(); });
     if (!configured_id_.empty()) {
       device_id_ = configured_id_;
       start_client();
@@ -175,7 +178,7 @@ class MqttFace final : public Face {
   }
 
   GatewayView view() const {
-    auto& ch = services_.channels();
+    const Channels& ch = services_.channels();
     GatewayView v;
     if (const auto* s = ch.snapshot.latest()) v.snapshot = *s;
     if (const auto* d = ch.decision.latest()) v.decision = *d;
@@ -183,7 +186,7 @@ class MqttFace final : public Face {
     if (const auto* a = ch.alarms.latest()) v.alarms = *a;
     if (const auto* l = ch.link.latest()) v.link = *l;
     if (const auto* st = ch.settings.latest()) v.capacity_ah = st->capacity_ah;
-    const auto& alerts = services_.alerts().alerts();
+    const auto alerts = services_.alerts().alerts;
     for (std::size_t i = 0; i < v.alerts.size(); ++i) {
       v.alerts[i].active = alerts[i].active;
       v.alerts[i].severity = alerts[i].severity;
@@ -403,6 +406,9 @@ class MqttFace final : public Face {
   bool ignored_logged_ = false;
   msg::ChargeDecision venus_last_{};  // the limits of the last Venus document (invalid: none)
   bool stopped_ = false;
+  // Declared last: they end first, so no callback reaches a member being destroyed.
+  std::vector<bus::Subscription> subscriptions_;
+  FaceReporters::Registration reporter_;
 };
 
 }  // namespace

@@ -13,6 +13,24 @@
 // - Subscribers receive `const T&` to the channel's own copy (every subscriber sees the same
 //   value, even if the publisher's object changes meanwhile) and copy what they keep.
 //
+// Subscriptions (RAII)
+// - subscribe() returns, in its Result, a move-only Subscription. Destroying it (or reset())
+//   ends the subscription: the callback is never called again and its slot is free for a later
+//   subscribe(). A subscriber keeps its Subscription as a member beside the state its callback
+//   touches, so the callback cannot outlive what it points to. Discarding the Result ends the
+//   subscription at once (the Result is [[nodiscard]]).
+// - Ending is safe at any time, also from inside a delivery (the subscriber's own callback or
+//   another one's): the running delivery skips nobody and calls nobody twice; the ended
+//   subscriber is not called again, not even later in the same delivery. During a delivery
+//   the slot is only marked empty; the slots are compacted (order kept) when it finishes.
+// - The channel must outlive every Subscription of it (a Subscription points to it): declare
+//   the channel table before the members that hold subscriptions, and end the subscriptions
+//   (destroy or reset()) before the channels go away.
+// - subscribe() is const: hearing a channel does not change what the channel holds (its
+//   latest value, its counters), so a reader given `const Channel&` may subscribe and read
+//   latest(), but only the owner of a non-const channel may publish(). The subscriber slots
+//   are `mutable` for this reason alone.
+//
 // Re-entrancy (defined, and tested)
 // - A subscriber may publish on *another* channel; that delivery completes, nested, before the
 //   outer one continues.
@@ -23,19 +41,22 @@
 //   subscriber see the second message before the first. A component that must react to its
 //   own channel does so on the next loop turn.
 // - subscribe() from inside the channel's own delivery is refused (subscribers are wired at
-//   start-up, before the loop runs).
+//   start-up, before the loop runs). Ending one is allowed (above).
 //
-// Bounds: no heap. Memory per channel is MaxSubscribers Callbacks (4 pointers each), one T for
-// a state channel, the name view and the counters. Delivery costs one indirect call per
-// subscriber; nesting depth is bounded by the number of channels, since each channel refuses
-// to re-enter itself. Counters are 64-bit and do not wrap in the life of the hardware.
+// Bounds: no heap, no RTTI, no virtual call. Memory per channel is MaxSubscribers slots (a
+// Callback of 4 pointers and a 32-bit id each), one T for a state channel, the name view and
+// the counters. Delivery costs one indirect call per subscriber; nesting depth is bounded by
+// the number of channels, since each channel refuses to re-enter itself. Ending a subscription
+// is O(MaxSubscribers). Counters are 64-bit and do not wrap in the life of the hardware;
+// subscription ids are 32-bit per channel (unique for 4e9 subscriptions: faces subscribe once
+// each time they start).
 //
 // Threads: single-threaded. A channel belongs to the thread that runs the event loop; it has
-// no lock and must not be touched from another thread (post to the loop instead).
+// no lock and must not be touched from another thread (post to the loop instead); a
+// Subscription is ended on that thread too.
 //
-// The channel table pattern (the real table lives in app/gateway.cpp): all channels in one
-// struct, subscribers wired right below it in delivery order, so one screen shows who hears
-// what.
+// The channel table pattern (the real table is app/channels.hpp): all channels in one
+// struct, subscribers wired in delivery order, each keeping its Subscription.
 //
 //   struct Channels {
 //     // snapshot_is_valid: cell count <= kMaxCells, finite values, ... (one pure function)
@@ -45,16 +66,13 @@
 //     bus::EventChannel<msg::ConfigChanged, 8> config_changed{"config_changed", &msg::is_valid};
 //   };
 //
-//   Channels ch;
-//   bool wired = true;  // subscribe() is [[nodiscard]]: a full channel is a wiring bug
-//   wired &= ch.snapshot.subscribe([&meter](const msg::BatterySnapshot& s) {
+//   Channels ch;                         // declared before the subscriptions: outlives them
+//   std::vector<bus::Subscription> subs;  // filled at start-up, not on the per-poll path
+//   auto s = ch.snapshot.subscribe([&meter](const msg::BatterySnapshot& s) {
 //     meter.on_snapshot(s);
-//   }).ok();                                  // 1st: the energy counter
-//   wired &= ch.snapshot.subscribe([&can](const msg::BatterySnapshot& s) {
-//     can.on_snapshot(s);
-//   }).ok();                                  // 2nd: the CAN encoder
-//   wired &= ch.config_changed.subscribe([this](const msg::ConfigChanged& c) { apply(c); }).ok();
-//   if (!wired) return fatal("bus wiring: raise a channel's capacity in the table");
+//   });                                    // 1st: the energy counter
+//   if (!s) return fatal("bus wiring: raise a channel's capacity in the table");
+//   subs.push_back(std::move(*s));
 //   ...
 //   if (auto r = ch.snapshot.publish(snapshot); !r) log(bus::to_string(r.error()));
 //   if (const auto* s = ch.snapshot.latest()) { /* GET /api/status copies *s */ }
@@ -94,6 +112,7 @@ class ChannelBase {
   std::string_view name() const { return name_; }
   ChannelKind kind() const { return kind_; }
   const ChannelStats& stats() const { return stats_; }
+  // Live subscriptions (ended ones are not counted, even while their slot awaits compaction).
   std::size_t subscriber_count() const { return subscriber_count_; }
   std::size_t subscriber_capacity() const { return subscriber_capacity_; }
   bool delivering() const { return delivering_; }
@@ -106,9 +125,56 @@ class ChannelBase {
   std::string_view name_;
   ChannelKind kind_;
   bool delivering_ = false;
-  std::size_t subscriber_count_ = 0;
+  mutable std::size_t subscriber_count_ = 0;  // mutable: see "subscribe() is const" above
   std::size_t subscriber_capacity_;
   ChannelStats stats_{};
+};
+
+// One subscription to one channel; ending it (destruction, reset()) unsubscribes. Move-only.
+// An empty Subscription (default-constructed, moved-from, reset) holds nothing.
+class [[nodiscard]] Subscription {
+ public:
+  Subscription() = default;
+  ~Subscription() { reset(); }
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+  Subscription(Subscription&& other) noexcept
+      : channel_(other.channel_), end_(other.end_), id_(other.id_) {
+    other.channel_ = nullptr;
+  }
+  Subscription& operator=(Subscription&& other) noexcept {
+    if (this != &other) {
+      reset();
+      channel_ = other.channel_;
+      end_ = other.end_;
+      id_ = other.id_;
+      other.channel_ = nullptr;
+    }
+    return *this;
+  }
+
+  // Ends the subscription now (idempotent). Safe inside a delivery (see the top comment).
+  void reset() {
+    if (channel_ == nullptr) return;
+    const ChannelBase* channel = channel_;
+    channel_ = nullptr;
+    end_(*channel, id_);
+  }
+  bool active() const { return channel_ != nullptr; }
+  explicit operator bool() const { return active(); }
+
+ private:
+  template <class T, ChannelKind Kind, std::size_t MaxSubscribers>
+  friend class Channel;
+  // The typed channel's own end function: a plain function pointer, no virtual call, no RTTI.
+  using EndFn = void (*)(const ChannelBase&, std::uint32_t id);
+
+  Subscription(const ChannelBase& channel, EndFn end, std::uint32_t id)
+      : channel_(&channel), end_(end), id_(id) {}
+
+  const ChannelBase* channel_ = nullptr;
+  EndFn end_ = nullptr;
+  std::uint32_t id_ = 0;
 };
 
 namespace detail {
@@ -135,13 +201,19 @@ class Channel : public ChannelBase {
   constexpr explicit Channel(std::string_view name, Validator validator = nullptr)
       : ChannelBase(name, Kind, MaxSubscribers), validator_(validator) {}
 
-  // Registers `f` (anything FitsCallback accepts) after the existing subscribers.
+  // Registers `f` (anything FitsCallback accepts) after the existing subscribers. The
+  // subscription lasts as long as the returned Subscription (see the top comment).
   template <class F>
-  requires FitsCallback<std::remove_cvref_t<F>, T> Result<void, BusError> subscribe(const F& f) {
+  requires FitsCallback<std::remove_cvref_t<F>, T> Result<Subscription, BusError> subscribe(
+      const F& f)
+  const {
     if (delivering_) return Err(BusError::subscribe_during_delivery);
-    if (subscriber_count_ == MaxSubscribers) return Err(BusError::subscribers_full);
-    subscribers_[subscriber_count_++] = Callback<T>(f);
-    return {};
+    // Outside a delivery every used slot is live (ended ones were compacted away).
+    if (used_ == MaxSubscribers) return Err(BusError::subscribers_full);
+    if (++last_id_ == 0) ++last_id_;  // 0 marks an empty slot
+    slots_[used_++] = Slot{Callback<T>(f), last_id_};
+    ++subscriber_count_;
+    return Subscription(*this, &Channel::end_subscription, last_id_);
   }
 
   // Validates, then delivers to every subscriber before returning (see the top comment).
@@ -173,18 +245,65 @@ class Channel : public ChannelBase {
   }
 
  private:
+  struct Slot {
+    Callback<T> callback;
+    std::uint32_t id = 0;  // 0: empty (never used, or ended during a delivery)
+  };
+
+  static void end_subscription(const ChannelBase& base, std::uint32_t id) {
+    static_cast<const Channel&>(base).end(id);
+  }
+
+  void end(std::uint32_t id) const {
+    for (std::size_t i = 0; i < MaxSubscribers && i < used_; ++i) {
+      if (slots_[i].id != id) continue;
+      --subscriber_count_;
+      if (delivering_) {
+        slots_[i] = Slot{};  // the running delivery skips it; compacted when it finishes
+        has_holes_ = true;
+      } else {
+        for (std::size_t j = i; j + 1 < MaxSubscribers && j + 1 < used_; ++j) {
+          slots_[j] = slots_[j + 1];
+        }
+        slots_[--used_] = Slot{};
+      }
+      return;
+    }
+  }
+
+  // Drops the slots ended during a delivery, keeping the others in subscription order.
+  void compact() const {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < MaxSubscribers && i < used_; ++i) {
+      if (slots_[i].id != 0) slots_[kept++] = slots_[i];
+    }
+    for (std::size_t i = kept; i < MaxSubscribers && i < used_; ++i) slots_[i] = Slot{};
+    used_ = kept;
+    has_holes_ = false;
+  }
+
   void deliver(const T& message) {
     delivering_ = true;
-    // The MaxSubscribers bound is redundant but lets GCC 12 see the loop stays in the array.
-    for (std::size_t i = 0; i < MaxSubscribers && i < subscriber_count_; ++i) {
-      subscribers_[i](message);
+    // No slot moves and none is added while delivering_ is set (subscribe() is refused, end()
+    // only empties a slot), so index i stays the same subscriber. The MaxSubscribers bound is
+    // redundant but lets GCC 12 see the loop stays in the array.
+    for (std::size_t i = 0; i < MaxSubscribers && i < used_; ++i) {
+      if (slots_[i].id == 0) continue;  // ended earlier in this delivery
+      // A copy: the subscriber may end itself, which empties the slot its callable lives in.
+      const Callback<T> callback = slots_[i].callback;
+      callback(message);
       ++stats_.delivered;
     }
     delivering_ = false;
+    if (has_holes_) compact();
   }
 
   Validator validator_;
-  std::array<Callback<T>, MaxSubscribers> subscribers_{};
+  // mutable: subscribe() and ending a subscription are const (see the top comment).
+  mutable std::array<Slot, MaxSubscribers> slots_{};
+  mutable std::size_t used_ = 0;  // slots in use, live or ended during the running delivery
+  mutable std::uint32_t last_id_ = 0;
+  mutable bool has_holes_ = false;
   [[no_unique_address]] detail::LatestSlot<T, Kind> latest_{};
 };
 

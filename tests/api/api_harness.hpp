@@ -19,7 +19,7 @@
 #include "app/api/api_router.hpp"
 #include "app/config_loader.hpp"
 #include "app/gateway.hpp"
-#include "app/gateway_impl.hpp"
+#include "app/gateway_services.hpp"
 #include "app/sim_setup.hpp"
 #include "core/config/config_validate.hpp"
 #include "integration/temp_dir.hpp"
@@ -126,7 +126,7 @@ class ApiHarness {
     ASSERT_TRUE(run_until([&] { return channels().settings.latest() != nullptr; }));
   }
 
-  app::detail::Channels& channels() { return gateway_->services().channels(); }
+  const app::Channels& channels() { return gateway_->services().channels(); }
   app::GatewayServices& services() { return gateway_->services(); }
   app::api::ApiRouter& router() { return *router_; }
   sim::SimulatorHost& sim() { return *sim_; }

@@ -249,7 +249,7 @@ TEST(ApiCanFrames, GivenTransmittingOutput_WhenFrames_ThenIndependentDecodeMatch
   h.wait_for_snapshot();
   ASSERT_TRUE(h.run_until([&] {
     const auto* d = h.channels().decision.latest();
-    return d != nullptr && d->valid && h.services().can().transmitting();
+    return d != nullptr && d->valid && h.services().can().transmitting;
   }));
   // Both documents read the same instant (no loop turn between them).
   const json frames = json::parse(h.router().can_frames_json());

@@ -3,6 +3,7 @@
 // capacities and re-entrancy rules hold, counters add up, and publishing never allocates.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <new>
@@ -30,12 +31,31 @@ bool reading_is_valid(const Reading& r) {
 using ReadingState = StateChannel<Reading, 4>;
 using ReadingEvent = EventChannel<Reading, 4>;
 
+// Keeps a test's subscriptions alive until it ends; declared after the channels, so the
+// subscriptions end before the channels go away.
+class Keep {
+ public:
+  bool operator()(Result<Subscription, BusError> r) {
+    if (!r) return false;
+    kept_.push_back(std::move(*r));
+    return true;
+  }
+
+ private:
+  std::vector<Subscription> kept_;
+};
+
 template <class C>
 concept HasLatest = requires(const C& c) {
   c.latest();
 };
 static_assert(HasLatest<ReadingState>);
 static_assert(!HasLatest<ReadingEvent>, "event channels keep no latest value");
+
+template <class C>
+concept CanPublish = requires(C& c) {
+  c.publish(Reading{});
+};
 
 TEST(Bus, GivenStateChannel_WhenNothingPublished_ThenLatestIsNull) {
   ReadingState ch{"reading"};
@@ -72,11 +92,12 @@ TEST(Bus, GivenSubscribers_WhenEventPublished_ThenEachCalledOnceInSubscriptionOr
   for (const auto c : {Case{1, 1}, Case{2, 3}, Case{4, 5}}) {
     SCOPED_TRACE(testing::Message() << c.subscribers << " subscribers, " << c.publishes);
     ReadingEvent ch{"event"};
+    Keep keep;  // after the channels: the subscriptions end first
     std::vector<std::string> log;
     for (std::size_t i = 0; i < c.subscribers; ++i) {
-      ASSERT_TRUE(ch.subscribe([&log, i](const Reading& r) {
+      ASSERT_TRUE(keep(ch.subscribe([&log, i](const Reading& r) {
         log.push_back(std::to_string(r.value) + ":" + std::to_string(i));
-      }));
+      })));
     }
     std::vector<std::string> expected;
     for (std::int32_t v = 0; v < c.publishes; ++v) {
@@ -91,8 +112,9 @@ TEST(Bus, GivenSubscribers_WhenEventPublished_ThenEachCalledOnceInSubscriptionOr
 
 TEST(Bus, GivenValidator_WhenInvalidMessagePublished_ThenNobodySeesItAndItIsCounted) {
   ReadingState ch{"reading", &reading_is_valid};
+  Keep keep;  // after the channels: the subscriptions end first
   int calls = 0;
-  ASSERT_TRUE(ch.subscribe([&calls](const Reading&) { ++calls; }));
+  ASSERT_TRUE(keep(ch.subscribe([&calls](const Reading&) { ++calls; })));
   ASSERT_TRUE(ch.publish(Reading{1, 10}));
 
   const auto r = ch.publish(Reading{2, -1});
@@ -124,9 +146,10 @@ TEST(Bus, GivenRealMessageValidators_WhenPublished_ThenOnlyValidOnesAccepted) {
 
 TEST(Bus, GivenFullChannel_WhenOneMoreSubscribes_ThenRefusedAndExistingStillDelivered) {
   EventChannel<Reading, 2> ch{"event"};
+  Keep keep;  // after the channels: the subscriptions end first
   int calls = 0;
-  ASSERT_TRUE(ch.subscribe([&calls](const Reading&) { ++calls; }));
-  ASSERT_TRUE(ch.subscribe([&calls](const Reading&) { ++calls; }));
+  ASSERT_TRUE(keep(ch.subscribe([&calls](const Reading&) { ++calls; })));
+  ASSERT_TRUE(keep(ch.subscribe([&calls](const Reading&) { ++calls; })));
 
   const auto r = ch.subscribe([&calls](const Reading&) { calls += 100; });
 
@@ -141,15 +164,16 @@ TEST(Bus,
      GivenSubscriberPublishingToAnotherChannel_WhenPublished_ThenNestedDeliveryCompletesFirst) {
   ReadingEvent a{"a"};
   ReadingState b{"b"};
+  Keep keep;  // after the channels: the subscriptions end first
   std::vector<std::string> log;
-  ASSERT_TRUE(a.subscribe([&](const Reading& r) {
+  ASSERT_TRUE(keep(a.subscribe([&](const Reading& r) {
     log.push_back("a0 start");
     EXPECT_TRUE(b.publish(Reading{r.stamp_ms, r.value * 10}));
     log.push_back("a0 end");
-  }));
-  ASSERT_TRUE(a.subscribe([&](const Reading&) { log.push_back("a1"); }));
+  })));
+  ASSERT_TRUE(keep(a.subscribe([&](const Reading&) { log.push_back("a1"); })));
   ASSERT_TRUE(
-      b.subscribe([&](const Reading& r) { log.push_back("b0 " + std::to_string(r.value)); }));
+      keep(b.subscribe([&](const Reading& r) { log.push_back("b0 " + std::to_string(r.value)); })));
 
   ASSERT_TRUE(a.publish(Reading{0, 4}));
 
@@ -159,13 +183,14 @@ TEST(Bus,
 
 TEST(Bus, GivenSubscriberPublishingToItsOwnChannel_WhenPublished_ThenRefusedAndCounted) {
   ReadingState ch{"reading"};
+  Keep keep;  // after the channels: the subscriptions end first
   std::vector<std::int32_t> seen;
   Result<void, BusError> inner{};
-  ASSERT_TRUE(ch.subscribe([&](const Reading& r) {
+  ASSERT_TRUE(keep(ch.subscribe([&](const Reading& r) {
     seen.push_back(r.value);
     if (r.value == 1) inner = ch.publish(Reading{0, 2});
-  }));
-  ASSERT_TRUE(ch.subscribe([&](const Reading& r) { seen.push_back(r.value + 100); }));
+  })));
+  ASSERT_TRUE(keep(ch.subscribe([&](const Reading& r) { seen.push_back(r.value + 100); })));
 
   ASSERT_TRUE(ch.publish(Reading{0, 1}));
 
@@ -182,16 +207,17 @@ TEST(Bus, GivenSubscriberPublishingToItsOwnChannel_WhenPublished_ThenRefusedAndC
 TEST(Bus, GivenCycleBetweenTwoChannels_WhenPublished_ThenSecondEntryRefusedAndNoRecursion) {
   ReadingEvent a{"a"};
   ReadingEvent b{"b"};
+  Keep keep;  // after the channels: the subscriptions end first
   int a_calls = 0;
   int b_calls = 0;
-  ASSERT_TRUE(a.subscribe([&](const Reading& r) {
+  ASSERT_TRUE(keep(a.subscribe([&](const Reading& r) {
     ++a_calls;
     (void)b.publish(r);
-  }));
-  ASSERT_TRUE(b.subscribe([&](const Reading& r) {
+  })));
+  ASSERT_TRUE(keep(b.subscribe([&](const Reading& r) {
     ++b_calls;
     EXPECT_FALSE(a.publish(r));
-  }));
+  })));
 
   ASSERT_TRUE(a.publish(Reading{}));
 
@@ -202,8 +228,10 @@ TEST(Bus, GivenCycleBetweenTwoChannels_WhenPublished_ThenSecondEntryRefusedAndNo
 
 TEST(Bus, GivenDelivery_WhenSubscriberSubscribes_ThenRefused) {
   ReadingEvent ch{"event"};
-  Result<void, BusError> inner{};
-  ASSERT_TRUE(ch.subscribe([&](const Reading&) { inner = ch.subscribe([](const Reading&) {}); }));
+  Keep keep;  // after the channels: the subscriptions end first
+  Result<Subscription, BusError> inner{Subscription{}};
+  ASSERT_TRUE(
+      keep(ch.subscribe([&](const Reading&) { inner = ch.subscribe([](const Reading&) {}); })));
 
   ASSERT_TRUE(ch.publish(Reading{}));
 
@@ -214,13 +242,14 @@ TEST(Bus, GivenDelivery_WhenSubscriberSubscribes_ThenRefused) {
 
 TEST(Bus, GivenPublisherChangingItsObjectDuringDelivery_ThenEverySubscriberSeesTheSameValue) {
   ReadingEvent ch{"event"};
+  Keep keep;  // after the channels: the subscriptions end first
   Reading source{0, 1};
   std::vector<std::int32_t> seen;
-  ASSERT_TRUE(ch.subscribe([&](const Reading& r) {
+  ASSERT_TRUE(keep(ch.subscribe([&](const Reading& r) {
     seen.push_back(r.value);
     source.value = 99;
-  }));
-  ASSERT_TRUE(ch.subscribe([&](const Reading& r) { seen.push_back(r.value); }));
+  })));
+  ASSERT_TRUE(keep(ch.subscribe([&](const Reading& r) { seen.push_back(r.value); })));
 
   ASSERT_TRUE(ch.publish(source));
 
@@ -236,8 +265,9 @@ TEST(Bus, GivenMixOfValidAndInvalidPublishes_ThenCountersAddUp) {
   for (const auto c : {Case{0, 3, 0}, Case{1, 2, 2}, Case{3, 5, 1}, Case{4, 0, 4}}) {
     SCOPED_TRACE(testing::Message() << c.subscribers << "/" << c.valid << "/" << c.invalid);
     ReadingState ch{"reading", &reading_is_valid};
+    Keep keep;  // after the channels: the subscriptions end first
     for (std::size_t i = 0; i < c.subscribers; ++i) {
-      ASSERT_TRUE(ch.subscribe([](const Reading&) {}));
+      ASSERT_TRUE(keep(ch.subscribe([](const Reading&) {})));
     }
     for (int i = 0; i < c.valid; ++i) (void)ch.publish(Reading{0, i});
     for (int i = 0; i < c.invalid; ++i) (void)ch.publish(Reading{0, -1 - i});
@@ -279,7 +309,8 @@ TEST(Bus, GivenCallables_ThenOnlySmallTriviallyCopyableOnesFitACallback) {
   static_assert(!FitsCallback<decltype(three_refs), int>, "wrong argument type");
 
   EventChannel<Reading, 1> ch{"event"};
-  EXPECT_TRUE(ch.subscribe(&free_function));
+  Keep keep;  // after the channels: the subscriptions end first
+  EXPECT_TRUE(keep(ch.subscribe(&free_function)));
   EXPECT_TRUE(ch.publish(Reading{}));
 }
 
@@ -288,19 +319,21 @@ TEST(Bus, GivenWiredChannels_When10000Publishes_ThenNoAllocation) {
       "battery_snapshot", [](const msg::BatterySnapshot& s) { return s.cell_count <= 16; }};
   StateChannel<msg::EnergyCounters, 2> energy{"energy_counters", &msg::is_valid};
   EventChannel<msg::ConfigChanged, 4> config{"config_changed", &msg::is_valid};
+  Keep keep;  // after the channels: the subscriptions end first
   double total_wh = 0.0;
   std::size_t config_events = 0;
-  ASSERT_TRUE(snapshot.subscribe([&](const msg::BatterySnapshot& s) {
+  ASSERT_TRUE(keep(snapshot.subscribe([&](const msg::BatterySnapshot& s) {
     msg::EnergyCounters c;
     c.stamp_ms = s.stamp_ms;
     c.wh_charged = total_wh += 0.5;
     (void)energy.publish(c);  // nested publish on another channel
-  }));
-  ASSERT_TRUE(snapshot.subscribe([&](const msg::BatterySnapshot& s) {
+  })));
+  ASSERT_TRUE(keep(snapshot.subscribe([&](const msg::BatterySnapshot& s) {
     (void)snapshot.publish(s);  // refused re-entry
-  }));
-  ASSERT_TRUE(energy.subscribe([&](const msg::EnergyCounters&) {}));
-  ASSERT_TRUE(config.subscribe([&](const msg::ConfigChanged& c) { config_events += c.count(); }));
+  })));
+  ASSERT_TRUE(keep(energy.subscribe([&](const msg::EnergyCounters&) {})));
+  ASSERT_TRUE(
+      keep(config.subscribe([&](const msg::ConfigChanged& c) { config_events += c.count(); })));
 
   msg::BatterySnapshot s;
   s.cell_count = 16;
@@ -329,6 +362,259 @@ TEST(Bus, GivenWiredChannels_When10000Publishes_ThenNoAllocation) {
   EXPECT_EQ(energy.stats().published, 9'900U);
   EXPECT_EQ(config_events, 10'000U);
   EXPECT_EQ(config.stats().rejected, 10'000U);
+}
+
+// --- Subscriptions: RAII, ending at any time, slot reuse
+
+TEST(Bus, GivenSubscription_WhenDestroyed_ThenNeverCalledAgainAndCountDrops) {
+  ReadingEvent ch{"event"};
+  int calls = 0;
+  {
+    auto s = ch.subscribe([&calls](const Reading&) { ++calls; });
+    ASSERT_TRUE(s);
+    EXPECT_TRUE(s->active());
+    EXPECT_EQ(ch.subscriber_count(), 1U);
+    ASSERT_TRUE(ch.publish(Reading{}));
+  }
+  EXPECT_EQ(ch.subscriber_count(), 0U);
+  ASSERT_TRUE(ch.publish(Reading{}));
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(ch.stats().delivered, 1U);
+}
+
+TEST(Bus, GivenDiscardedResult_ThenTheSubscriptionEndsAtOnce) {
+  ReadingEvent ch{"event"};
+  int calls = 0;
+  EXPECT_TRUE(ch.subscribe([&calls](const Reading&) { ++calls; }).ok());
+  ASSERT_TRUE(ch.publish(Reading{}));
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(ch.subscriber_count(), 0U);
+}
+
+TEST(Bus, GivenSubscription_WhenResetTwice_ThenEndedOnceAndOthersKeepTheirOrder) {
+  ReadingEvent ch{"event"};
+  std::vector<int> seen;
+  auto a = ch.subscribe([&seen](const Reading&) { seen.push_back(0); });
+  auto b = ch.subscribe([&seen](const Reading&) { seen.push_back(1); });
+  auto c = ch.subscribe([&seen](const Reading&) { seen.push_back(2); });
+  ASSERT_TRUE(a && b && c);
+
+  b->reset();
+  b->reset();
+
+  EXPECT_FALSE(b->active());
+  EXPECT_EQ(ch.subscriber_count(), 2U);
+  ASSERT_TRUE(ch.publish(Reading{}));
+  EXPECT_EQ(seen, (std::vector<int>{0, 2}));
+}
+
+TEST(Bus, GivenSubscriberEndingItselfInItsCallback_ThenOthersStillCalledAndItNeverAgain) {
+  // Ended from its own callback: the callable's slot is emptied while it runs (the channel
+  // calls a copy), later subscribers are not skipped, earlier ones are not called twice.
+  struct Case {
+    const char* name;
+    std::size_t ender;  // which of the three ends itself
+  };
+  for (const auto c : {Case{"first", 0}, Case{"middle", 1}, Case{"last", 2}}) {
+    SCOPED_TRACE(c.name);
+    ReadingEvent ch{"event"};
+    struct Shared {
+      std::vector<std::string> log;
+      std::array<Subscription, 3> subs;
+      std::size_t ender = 0;
+    } t;
+    t.ender = c.ender;
+    auto& log = t.log;
+    for (std::size_t i = 0; i < t.subs.size(); ++i) {
+      auto s = ch.subscribe([&t, i](const Reading& r) {
+        t.log.push_back(std::to_string(r.value) + ":" + std::to_string(i));
+        if (i == t.ender) {
+          t.subs[i].reset();
+          // Still reads its captures after ending: the channel called a copy of the callable.
+          t.log.push_back("ended:" + std::to_string(i));
+        }
+      });
+      ASSERT_TRUE(s);
+      t.subs[i] = std::move(*s);
+    }
+
+    ASSERT_TRUE(ch.publish(Reading{0, 1}));
+    ASSERT_TRUE(ch.publish(Reading{0, 2}));
+
+    std::vector<std::string> expected;
+    for (std::size_t i = 0; i < 3; ++i) {
+      expected.push_back("1:" + std::to_string(i));
+      if (i == c.ender) expected.push_back("ended:" + std::to_string(i));
+    }
+    for (std::size_t i = 0; i < 3; ++i) {
+      if (i != c.ender) expected.push_back("2:" + std::to_string(i));
+    }
+    EXPECT_EQ(log, expected);
+    EXPECT_EQ(ch.subscriber_count(), 2U);
+    EXPECT_EQ(ch.stats().delivered, 5U);
+  }
+}
+
+TEST(Bus, GivenDelivery_WhenSubscriberEndsALaterOne_ThenTheLaterOneIsNotCalled) {
+  ReadingState ch{"reading"};
+  std::vector<std::string> log;
+  Subscription later;
+  auto first = ch.subscribe([&](const Reading&) {
+    log.push_back("first");
+    later.reset();
+  });
+  auto middle = ch.subscribe([&](const Reading&) { log.push_back("middle"); });
+  auto last = ch.subscribe([&](const Reading&) { log.push_back("later"); });
+  ASSERT_TRUE(first && middle && last);
+  later = std::move(*last);
+
+  ASSERT_TRUE(ch.publish(Reading{}));
+  ASSERT_TRUE(ch.publish(Reading{}));
+
+  EXPECT_EQ(log, (std::vector<std::string>{"first", "middle", "first", "middle"}));
+  EXPECT_EQ(ch.subscriber_count(), 2U);
+  EXPECT_EQ(ch.stats().delivered, 4U);
+}
+
+TEST(Bus, GivenDelivery_WhenSubscriberEndsAnEarlierOne_ThenNobodySkippedNorCalledTwice) {
+  ReadingEvent ch{"event"};
+  std::vector<std::string> log;
+  Subscription earlier;
+  auto first = ch.subscribe([&](const Reading&) { log.push_back("earlier"); });
+  auto second = ch.subscribe([&](const Reading&) {
+    log.push_back("second");
+    earlier.reset();
+  });
+  auto third = ch.subscribe([&](const Reading&) { log.push_back("third"); });
+  ASSERT_TRUE(first && second && third);
+  earlier = std::move(*first);
+
+  ASSERT_TRUE(ch.publish(Reading{}));
+  ASSERT_TRUE(ch.publish(Reading{}));
+
+  EXPECT_EQ(log, (std::vector<std::string>{"earlier", "second", "third", "second", "third"}));
+  EXPECT_EQ(ch.subscriber_count(), 2U);
+}
+
+TEST(Bus, GivenNestedDelivery_WhenAnotherChannelsSubscriberEndsAnOuterOne_ThenOuterSkipsIt) {
+  ReadingEvent a{"a"};
+  ReadingEvent b{"b"};
+  std::vector<std::string> log;
+  Subscription a_last;
+  auto a0 = a.subscribe([&](const Reading& r) {
+    log.push_back("a0");
+    EXPECT_TRUE(b.publish(r));
+  });
+  auto a1 = a.subscribe([&](const Reading&) { log.push_back("a1"); });
+  auto b0 = b.subscribe([&](const Reading&) {
+    log.push_back("b0");
+    a_last.reset();  // a is delivering: its slot is only emptied
+  });
+  ASSERT_TRUE(a0 && a1 && b0);
+  a_last = std::move(*a1);
+
+  ASSERT_TRUE(a.publish(Reading{}));
+
+  EXPECT_EQ(log, (std::vector<std::string>{"a0", "b0"}));
+  EXPECT_EQ(a.subscriber_count(), 1U);
+}
+
+TEST(Bus, GivenFullChannel_WhenOneEnds_ThenItsSlotIsReusedAfterTheOthers) {
+  EventChannel<Reading, 2> ch{"event"};
+  std::vector<int> seen;
+  auto a = ch.subscribe([&seen](const Reading&) { seen.push_back(0); });
+  auto b = ch.subscribe([&seen](const Reading&) { seen.push_back(1); });
+  ASSERT_TRUE(a && b);
+  const auto full = ch.subscribe([&seen](const Reading&) { seen.push_back(9); });
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error(), BusError::subscribers_full);
+
+  a->reset();
+  auto c = ch.subscribe([&seen](const Reading&) { seen.push_back(2); });
+
+  ASSERT_TRUE(c);
+  EXPECT_EQ(ch.subscriber_count(), 2U);
+  ASSERT_TRUE(ch.publish(Reading{}));
+  EXPECT_EQ(seen, (std::vector<int>{1, 2}));  // subscription order: b, then the new one
+  c->reset();                                 // the new one's id is its own: ending it leaves b
+  ASSERT_TRUE(ch.publish(Reading{}));
+  EXPECT_EQ(seen, (std::vector<int>{1, 2, 1}));
+}
+
+TEST(Bus, GivenFullChannel_WhenOneEndsDuringDelivery_ThenCapacityIsBackAfterIt) {
+  EventChannel<Reading, 2> ch{"event"};
+  Subscription self;
+  Result<Subscription, BusError> inside{Subscription{}};
+  auto a = ch.subscribe([&](const Reading&) {
+    self.reset();
+    inside = ch.subscribe([](const Reading&) {});  // still refused: delivering
+  });
+  auto b = ch.subscribe([](const Reading&) {});
+  ASSERT_TRUE(a && b);
+  self = std::move(*a);
+
+  ASSERT_TRUE(ch.publish(Reading{}));
+
+  ASSERT_FALSE(inside);
+  EXPECT_EQ(inside.error(), BusError::subscribe_during_delivery);
+  EXPECT_EQ(ch.subscriber_count(), 1U);
+  auto c = ch.subscribe([](const Reading&) {});
+  EXPECT_TRUE(c);
+  EXPECT_EQ(ch.subscriber_count(), 2U);
+}
+
+TEST(Bus, GivenMovedSubscription_ThenOnlyTheNewOwnerEndsIt) {
+  ReadingEvent ch{"event"};
+  int calls = 0;
+  auto r = ch.subscribe([&calls](const Reading&) { ++calls; });
+  ASSERT_TRUE(r);
+  Subscription owner = std::move(*r);
+  EXPECT_FALSE(r->active());  // moved-from: empty
+  r->reset();                 // and ending it does nothing
+  ASSERT_TRUE(ch.publish(Reading{}));
+  EXPECT_EQ(calls, 1);
+
+  Subscription other;
+  other = std::move(owner);  // move assignment carries it too
+  EXPECT_FALSE(owner.active());
+  EXPECT_TRUE(other.active());
+  ASSERT_TRUE(ch.publish(Reading{}));
+  EXPECT_EQ(calls, 2);
+
+  auto second = ch.subscribe([&calls](const Reading&) { calls += 100; });
+  ASSERT_TRUE(second);
+  other = std::move(*second);  // assigning over a live one ends the old one
+  EXPECT_EQ(ch.subscriber_count(), 1U);
+  ASSERT_TRUE(ch.publish(Reading{}));
+  EXPECT_EQ(calls, 102);
+}
+
+TEST(Bus, GivenConstChannel_ThenReadersMaySubscribeAndReadButNotPublish) {
+  ReadingState ch{"reading"};
+  const ReadingState& view = ch;
+  int calls = 0;
+  auto s = view.subscribe([&calls](const Reading&) { ++calls; });
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(ch.publish(Reading{0, 5}));
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(view.latest()->value, 5);
+  static_assert(!CanPublish<const ReadingState>, "a const channel cannot publish");
+  static_assert(CanPublish<ReadingState>);
+}
+
+TEST(Bus, GivenSubscriptionsStartedAndEnded_WhenPublished_ThenNoAllocation) {
+  ReadingEvent ch{"event"};
+  int calls = 0;
+  g_allocations = 0;
+  g_counting = true;
+  for (int i = 0; i < 1000; ++i) {
+    auto s = ch.subscribe([&calls](const Reading&) { ++calls; });
+    (void)ch.publish(Reading{});
+  }
+  g_counting = false;
+  EXPECT_EQ(g_allocations, 0U);
+  EXPECT_EQ(calls, 1000);
+  EXPECT_EQ(ch.subscriber_count(), 0U);
 }
 
 }  // namespace

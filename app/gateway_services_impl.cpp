@@ -1,5 +1,5 @@
-// GatewayServices (gateway_services.hpp): thin calls into the running gateway.
-#include "app/gateway_services.hpp"
+// GatewayServicesImpl (gateway_services_impl.hpp): thin calls into the running gateway.
+#include "app/gateway_services_impl.hpp"
 
 #include "app/config_loader.hpp"
 #include "app/gateway_impl.hpp"
@@ -8,43 +8,55 @@
 
 namespace tbgw::app {
 
-detail::Channels& GatewayServices::channels() {
+const Channels& GatewayServicesImpl::channels() const {
   return g_.ch;
 }
-const config::GatewayConfig& GatewayServices::config() const {
+const config::GatewayConfig& GatewayServicesImpl::config() const {
   return g_.cfg;
 }
-const std::filesystem::path& GatewayServices::state_dir() const {
+const std::filesystem::path& GatewayServicesImpl::state_dir() const {
   return g_.state_dir;
 }
-const alerts::AlertEngine& GatewayServices::alerts() const {
-  return g_.pipeline.alerts();
+AlertsReport GatewayServicesImpl::alerts() const {
+  const alerts::AlertEngine& engine = g_.pipeline.alerts();
+  return {engine.alerts(), engine.active_count(), engine.worst()};
 }
-const energy::EnergyPeriods& GatewayServices::energy_periods() const {
-  return g_.energy_periods;
+const alerts::AlertLog& GatewayServicesImpl::alert_log() const {
+  return g_.pipeline.alerts().log();
 }
-const tinybms::LinkStats& GatewayServices::link_stats() const {
+energy::EnergyPeriodsState GatewayServicesImpl::energy_periods() const {
+  return g_.energy_periods.state();
+}
+tinybms::LinkStats GatewayServicesImpl::link_stats() const {
   return g_.link->poller().stats();
 }
-const tinybms::RegisterBank& GatewayServices::registers() const {
+const tinybms::RegisterBank& GatewayServicesImpl::registers() const {
   return g_.link->poller().registers();
 }
-const platform::CanOutput& GatewayServices::can() const {
-  return *g_.can;
+CanReport GatewayServicesImpl::can() const {
+  const platform::CanOutput& can = *g_.can;
+  const auto frames = can.frames();
+  return {can.transmitting(),
+          {frames.begin(), frames.end()},
+          can.backend().describe(),
+          can.backend().health(),
+          can.gx(),
+          can.stats(),
+          can.backend().stats()};
 }
-platform::HistoryWorkerStatus GatewayServices::history_status() const {
+platform::HistoryWorkerStatus GatewayServicesImpl::history_status() const {
   return g_.history ? g_.history->status() : platform::HistoryWorkerStatus{};
 }
 
-bool GatewayServices::acknowledge_alert(msg::AlertId id) {
+bool GatewayServicesImpl::acknowledge_alert(msg::AlertId id) {
   return g_.pipeline.alerts().acknowledge(id, platform::now_ms());
 }
 
-std::size_t GatewayServices::acknowledge_all_alerts() {
+std::size_t GatewayServicesImpl::acknowledge_all_alerts() {
   return g_.pipeline.alerts().acknowledge_all(platform::now_ms());
 }
 
-Result<void, GatewayServices::EnergyResetError> GatewayServices::reset_energy_counters() {
+Result<void, GatewayServicesImpl::EnergyResetError> GatewayServicesImpl::reset_energy_counters() {
   const msg::EnergyCounters before = g_.energy_counter.snapshot();
   const energy::EnergyPeriodsState periods_before = g_.energy_periods.state();
   g_.energy_counter.reset();
@@ -64,17 +76,18 @@ Result<void, GatewayServices::EnergyResetError> GatewayServices::reset_energy_co
   return {};
 }
 
-void GatewayServices::reread_bms_settings() {
+void GatewayServicesImpl::reread_bms_settings() {
   g_.link->poller().request_settings_reread();
   spdlog::info("TinyBMS settings re-read requested");
 }
 
-Result<void, tinybms::WriteError> GatewayServices::write_bms_settings(
+Result<void, tinybms::WriteError> GatewayServicesImpl::write_bms_settings(
     std::span<const tinybms::RegisterWrite> w) {
   return g_.link->write_settings(w);
 }
 
-ConfigPatchResult GatewayServices::patch_config(std::span<const config::ConfigSetting> settings) {
+ConfigPatchResult GatewayServicesImpl::patch_config(
+    std::span<const config::ConfigSetting> settings) {
   ConfigPatchResult out;
   // The change goes on top of the saved file, never on top of flags (--serial, --http...).
   LoadedConfig file = load_file_config(g_.options, g_.state_dir);
