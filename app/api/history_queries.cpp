@@ -74,9 +74,8 @@ void HistoryQueries::run() {
     if (!store) {
       store = std::make_unique<platform::HistoryStore>(state_dir_);
       const auto opened = store->open_read_only();
-      if (!opened.ok) {
-        open_error =
-            opened.detail.empty() ? std::string("history database not available") : opened.detail;
+      if (!opened) {
+        open_error = platform::to_string(opened.error());
         store.reset();
       } else {
         open_error.clear();
