@@ -23,9 +23,35 @@ bool read_file(const std::string& path, std::string& text) {
   return true;
 }
 
+Err<ConfigLoadError> fail(ConfigLoadErrc what, const std::vector<std::string>& lines) {
+  ConfigLoadError e;
+  e.what = what;
+  for (const auto& line : lines) e.problems.add(line);
+  return Err(e);
+}
+
 }  // namespace
 
-LoadedConfig load_file_config(const Options& options, const std::filesystem::path& state_dir) {
+const char* to_string(ConfigLoadErrc e) {
+  switch (e) {
+    case ConfigLoadErrc::unreadable_file:
+      return "cannot read the config file";
+    case ConfigLoadErrc::bad_file:
+      return "config file refused";
+    case ConfigLoadErrc::bad_flags:
+      return "option refused";
+    case ConfigLoadErrc::two_bms_services:
+      return "two BMS services on one GX";
+  }
+  return "configuration refused";
+}
+
+std::string to_string(const ConfigLoadError& e) {
+  return e.problems.empty() ? to_string(e.what) : e.problems.joined();
+}
+
+Result<LoadedConfig, ConfigLoadError> load_file_config(const Options& options,
+                                                       const std::filesystem::path& state_dir) {
   LoadedConfig out;
   std::error_code ec;
   if (std::filesystem::exists(state_dir / "config.json", ec)) {
@@ -38,27 +64,27 @@ LoadedConfig load_file_config(const Options& options, const std::filesystem::pat
   } else if (!options.config_file.empty()) {
     std::string text;
     if (!read_file(options.config_file, text)) {
-      out.errors.push_back("cannot read config file " + options.config_file);
-      return out;
+      return fail(ConfigLoadErrc::unreadable_file,
+                  {"cannot read config file " + options.config_file});
     }
-    auto parsed = platform::config_from_json(text);
-    if (!parsed.ok) {
-      for (const auto& e : parsed.errors) out.errors.push_back(options.config_file + ": " + e);
-      return out;
+    const auto parsed = platform::config_from_json(text);
+    if (!parsed) {
+      return fail(ConfigLoadErrc::bad_file,
+                  parsed.error().problems.lines(options.config_file + ": "));
     }
-    out.config = parsed.config;
+    out.config = parsed->config;
     out.source = options.config_file;
   } else {
     out.source = "defaults";
   }
-  out.ok = true;
   return out;
 }
 
-LoadedConfig load_config(const Options& options, const std::filesystem::path& state_dir) {
-  LoadedConfig out = load_file_config(options, state_dir);
-  if (!out.ok) return out;
-  out.ok = false;
+Result<LoadedConfig, ConfigLoadError> load_config(const Options& options,
+                                                  const std::filesystem::path& state_dir) {
+  auto file = load_file_config(options, state_dir);
+  if (!file) return file;
+  LoadedConfig out = std::move(*file);
   out.can_backend_named = out.config.can_backend.view() != config::defaults().can_backend.view();
 
   // Flags: one batch through the schema, all or nothing.
@@ -77,10 +103,7 @@ LoadedConfig load_config(const Options& options, const std::filesystem::path& st
   if (f.dbus) flags.push_back({"venus.enabled", true});
   if (!flags.empty()) {
     const auto errors = config::apply_settings(out.config, flags);
-    if (!errors.ok()) {
-      for (const auto& e : platform::describe(errors)) out.errors.push_back(e);
-      return out;
-    }
+    if (!errors.ok()) return fail(ConfigLoadErrc::bad_flags, platform::describe(errors));
   }
   if (f.can) out.can_backend_named = true;
   // Issue 12: the D-Bus battery service and a CAN-BMS output on a real bus make two BMSs when
@@ -89,12 +112,11 @@ LoadedConfig load_config(const Options& options, const std::filesystem::path& st
   const bool real_can = can.starts_with("socketcan:") || can.starts_with("slcan:");
   if (out.config.venus_enabled && real_can && !out.config.venus_not_same_gx_as_can &&
       (!options.simulate || out.can_backend_named)) {
-    out.errors.push_back("venus.enabled with can.backend " + std::string(can) +
-                         ": two BMS services on one GX; set can.backend to log:/dev/null, or "
-                         "venus.not_same_gx_as_can = true if the CAN output feeds another GX");
-    return out;
+    return fail(ConfigLoadErrc::two_bms_services,
+                {"venus.enabled with can.backend " + std::string(can) +
+                 ": two BMS services on one GX; set can.backend to log:/dev/null, or "
+                 "venus.not_same_gx_as_can = true if the CAN output feeds another GX"});
   }
-  out.ok = true;
   return out;
 }
 

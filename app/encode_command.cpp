@@ -28,12 +28,12 @@ constexpr int kSettleSeconds = 900;
 int run_encode_command(const Options& /*options*/) {
   const std::string text((std::istreambuf_iterator<char>(std::cin)),
                          std::istreambuf_iterator<char>());
-  BatteryInput input;
-  std::string error;
-  if (!parse_battery_input(text, input, error)) {
-    std::fprintf(stderr, "tinybms-gw encode: %s\n", error.c_str());
+  const auto parsed = parse_battery_input(text);
+  if (!parsed) {
+    std::fprintf(stderr, "tinybms-gw encode: %s\n", platform::to_string(parsed.error()).c_str());
     return 2;
   }
+  BatteryInput input = *parsed;
   control::ChargePipeline pipeline(control::ChargeParams{}, alerts::AlertThresholds{},
                                    victron::EncoderIdentity{});
   control::PipelineOutput out;

@@ -16,6 +16,11 @@
 
 namespace tbgw::app {
 
+// Publishing: a message a channel refuses (its validator, or a re-entrant publish) reaches no
+// subscriber and is counted in the channel's ChannelStats, which /metrics shows. The
+// publishers below have nothing better to do with a refusal, so they drop the result
+// ("counted by the channel"); the battery snapshot, the one refusal worth a log line, is
+// checked in on_poller_event().
 void Gateway::Impl::wire() {
   // Every subscription is kept for the gateway's life (Impl::subscriptions).
   const auto keep = [this](Result<bus::Subscription, bus::BusError> r, const char* what) {
@@ -24,7 +29,7 @@ void Gateway::Impl::wire() {
   // Energy first: the pipeline's 0x378 frame reads the counters this snapshot produced.
   keep(ch.snapshot.subscribe([this](const msg::BatterySnapshot& s) {
     energy_counter.on_snapshot(s);
-    (void)ch.energy.publish(energy_counter.snapshot());
+    (void)ch.energy.publish(energy_counter.snapshot());  // counted by the channel
   }),
        "energy");
   keep(ch.energy.subscribe([this](const msg::EnergyCounters& e) {
@@ -76,9 +81,10 @@ void Gateway::Impl::wire() {
     }
   }),
        "profile log");
-  // The alert engine's edges go on the bus; the log (and later MQTT, the UI) subscribe.
-  pipeline.alerts().set_listener(alerts::AlertEngine::Listener(
-      [this](const msg::AlertChanged& a) { (void)ch.alert_changed.publish(a); }));
+  // The alert engine's edges go on the bus; the history, MQTT and the UI's WebSocket subscribe.
+  pipeline.alerts().set_listener(alerts::AlertEngine::Listener([this](const msg::AlertChanged& a) {
+    (void)ch.alert_changed.publish(a);  // counted by the channel
+  }));
   keep(ch.alert_changed.subscribe([this](const msg::AlertChanged& a) {
     if (history) history->push_alert(alert_record(a, platform::unix_now_ms()));
   }),
@@ -113,14 +119,14 @@ void Gateway::Impl::on_poller_event(const tinybms::PollerEvent& event) {
         std::chrono::steady_clock::now() - t0);
     latency_us[latency_count++ % latency_us.size()] = static_cast<std::int32_t>(us.count());
   } else if (const auto* l = std::get_if<msg::LinkState>(&event)) {
-    (void)ch.link.publish(*l);
+    (void)ch.link.publish(*l);  // counted by the channel
   } else if (const auto* st = std::get_if<tinybms::BmsSettings>(&event)) {
-    (void)ch.settings.publish(*st);
+    (void)ch.settings.publish(*st);  // counted by the channel
   } else if (const auto* v = std::get_if<tinybms::VersionInfo>(&event)) {
-    (void)ch.version.publish(*v);
+    (void)ch.version.publish(*v);  // counted by the channel
   } else if (const auto* w = std::get_if<tinybms::SettingsWriteResult>(&event)) {
     spdlog::info("TinyBMS settings write: {}", write_result_summary(*w));
-    (void)ch.settings_write.publish(*w);
+    (void)ch.settings_write.publish(*w);  // counted by the channel
   } else if (std::holds_alternative<tinybms::BmsEventsRead>(event)) {
     on_bms_events();
   }
@@ -134,11 +140,11 @@ void Gateway::Impl::on_snapshot(const msg::BatterySnapshot& s) {
   const victron::EnergyTotals energy{e ? e->wh_charged : 0.0, e ? e->wh_discharged : 0.0};
   const auto out =
       pipeline.on_snapshot(s, settings, l ? l->status : msg::LinkStatus::up, energy, s.stamp_ms);
-  (void)ch.alarms.publish(out.alarms);
+  (void)ch.alarms.publish(out.alarms);  // counted by the channel
   const control::ChargeProfile& profile = pipeline.controller().profile();
   if (const auto* in_force = ch.profile.latest();
       profile.valid && (in_force == nullptr || !in_force->same_values(profile))) {
-    (void)ch.profile.publish(profile);
+    (void)ch.profile.publish(profile);  // counted by the channel
   }
   publish_decision(out.decision);
   if (out.encode_failed) {
@@ -235,14 +241,11 @@ void Gateway::set_done_handler(std::function<void()> on_done) {
   impl_->on_done = std::move(on_done);
 }
 
-bool Gateway::start(std::string& error) {
+Result<void, platform::CanSpecError> Gateway::start() {
   Impl& g = *impl_;
-  std::string can_spec(g.cfg.can_backend.view());
-  g.can_backend = platform::make_can_backend(g.io, can_spec, error);
-  if (!g.can_backend) {
-    error = "CAN backend '" + can_spec + "': " + error;
-    return false;
-  }
+  auto backend = platform::make_can_backend(g.io, g.cfg.can_backend.view());
+  if (!backend) return Err(backend.error());
+  g.can_backend = std::move(*backend);
   g.can_backend->set_health_handler([](const platform::CanHealthState& h) {
     if (h.level == platform::CanHealth::ok) {
       spdlog::info("CAN: ok");
@@ -262,7 +265,11 @@ bool Gateway::start(std::string& error) {
 
   const auto loaded = g.energy_store.load();
   spdlog::info("energy counters: {}", loaded.detail);
-  (void)g.energy_counter.restore(loaded.counters);
+  if (const auto restored = g.energy_counter.restore(loaded.counters); !restored) {
+    // load() validates what it returns, so this means a bug between the two: say so, and
+    // count from zero rather than from invalid totals.
+    spdlog::error("energy counters not restored: {}", energy::to_string(restored.error()));
+  }
   energy::EnergyPeriodsState periods;
   std::string periods_detail;
   if (g.periods_store.load(periods, periods_detail) && !g.energy_periods.restore(periods)) {
@@ -289,7 +296,7 @@ bool Gateway::start(std::string& error) {
                g.cfg.poll_live_interval_ms, g.can_backend->describe());
   g.notify.ready();
   g.notify.status("started, waiting for the TinyBMS");
-  return true;
+  return {};
 }
 
 void Gateway::stop() {
@@ -366,7 +373,7 @@ void Gateway::Impl::reload(const config::GatewayConfig& next) {
   const tinybms::VersionInfo* v = g.ch.version.latest();
   g.pipeline.set_identity(identity_from(g.cfg, v ? *v : tinybms::VersionInfo{}));
   apply_log_level(g.cfg);
-  (void)g.ch.config_changed.publish(changed);
+  (void)g.ch.config_changed.publish(changed);  // counted by the channel
 }
 
 }  // namespace tbgw::app

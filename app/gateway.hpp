@@ -14,6 +14,7 @@
 
 #include "app/options.hpp"
 #include "core/config/gateway_config.hpp"
+#include "platform/linux/can_backend_factory.hpp"
 
 namespace tbgw::app {
 
@@ -28,8 +29,9 @@ class Gateway {
   Gateway(const Gateway&) = delete;
   Gateway& operator=(const Gateway&) = delete;
 
-  // Opens the CAN backend and starts polling. False with `error` when the CAN spec is unusable.
-  bool start(std::string& error);
+  // Opens the CAN backend and starts polling. Fails only when the CAN spec is unusable (the
+  // caller names the configured value in its message).
+  Result<void, platform::CanSpecError> start();
   // Stops transmitting, saves the energy counters, stops the link.
   void stop();
   // Applies a new configuration: live keys at once, the rest logged as needing a restart.

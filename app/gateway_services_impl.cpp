@@ -65,6 +65,7 @@ Result<void, GatewayServicesImpl::EnergyResetError> GatewayServicesImpl::reset_e
   if (g_.energy_save_failed) {
     // The files still hold the old counters (atomic writes): memory goes back to them too, so
     // the next successful save writes what was there, not a reset nobody could rely on.
+    // Both were in use a moment ago, so both are valid and cannot be refused.
     (void)g_.energy_counter.restore(before);
     (void)g_.energy_periods.restore(periods_before);
     spdlog::error("energy counters reset refused: the reset could not be saved");
@@ -72,6 +73,7 @@ Result<void, GatewayServicesImpl::EnergyResetError> GatewayServicesImpl::reset_e
   }
   spdlog::warn("energy counters reset (were {:.0f} Wh charged, {:.0f} Wh discharged)",
                before.wh_charged, before.wh_discharged);
+  // A refusal is counted by the channel (ChannelStats, /metrics): see Gateway::Impl::wire().
   (void)g_.ch.energy.publish(g_.energy_counter.snapshot());
   return {};
 }
@@ -90,11 +92,12 @@ ConfigPatchResult GatewayServicesImpl::patch_config(
     std::span<const config::ConfigSetting> settings) {
   ConfigPatchResult out;
   // The change goes on top of the saved file, never on top of flags (--serial, --http...).
-  LoadedConfig file = load_file_config(g_.options, g_.state_dir);
-  if (!file.ok) {
-    out.errors = file.errors;
+  auto load = load_file_config(g_.options, g_.state_dir);
+  if (!load) {
+    out.errors = load.error().problems.lines();
     return out;
   }
+  LoadedConfig& file = *load;
   const config::GatewayConfig before = file.config;
   const auto errors = config::apply_settings(file.config, settings);
   if (!errors.ok()) {
@@ -110,19 +113,25 @@ ConfigPatchResult GatewayServicesImpl::patch_config(
   if (d.empty()) return out;
   platform::ConfigStore store(g_.state_dir);
   const auto saved = store.save(file.config);
-  if (!saved.ok) {
+  if (!saved) {
     out.ok = false;
-    out.save_error = saved.error;
+    out.save_error = platform::to_string(saved.error());
     out.changed_keys.clear();
     out.restart_keys.clear();
-    spdlog::error("configuration not saved: {}", saved.error);
+    spdlog::error("configuration not saved: {}", out.save_error);
     return out;
   }
-  if (!saved.warning.empty()) spdlog::warn("config: {}", saved.warning);
+  if (!saved->warning.empty()) spdlog::warn("config: {}", saved->warning);
   // Flags still win over the file: the running configuration is re-derived the way a start
   // (or SIGHUP) derives it.
-  const LoadedConfig next = load_config(g_.options, g_.state_dir);
-  if (next.ok) g_.reload(next.config);
+  const auto next = load_config(g_.options, g_.state_dir);
+  if (next) {
+    g_.reload(next->config);
+  } else {
+    // The file just saved loads (it passed the schema); only the flags can refuse, and they
+    // were accepted at start. Should it happen, the gateway keeps running as it is.
+    spdlog::error("configuration saved but not applied: {}", to_string(next.error()));
+  }
   return out;
 }
 

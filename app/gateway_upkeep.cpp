@@ -147,14 +147,13 @@ void Gateway::Impl::arm_watchdog() {
 }
 
 void Gateway::Impl::save_energy(const char* why) {
-  std::string error;
   bool failed = false;
-  if (!energy_store.save(energy_counter.snapshot(), error)) {
-    spdlog::error("energy counters not saved ({}): {}", why, error);
+  if (const auto saved = energy_store.save(energy_counter.snapshot()); !saved) {
+    spdlog::error("energy counters not saved ({}): {}", why, platform::to_string(saved.error()));
     failed = true;
   }
-  if (!periods_store.save(energy_periods.state(), error)) {
-    spdlog::error("per-day energy not saved ({}): {}", why, error);
+  if (const auto saved = periods_store.save(energy_periods.state()); !saved) {
+    spdlog::error("per-day energy not saved ({}): {}", why, platform::to_string(saved.error()));
     failed = true;
   }
   energy_save_failed = failed;

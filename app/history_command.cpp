@@ -43,17 +43,16 @@ int run_history_export(const std::string& state_dir, std::optional<std::string> 
   }
   platform::HistoryStore store(state_dir);
   const auto opened = store.open_read_only();
-  if (!opened.ok) {
-    std::cerr << "history export: " << opened.detail << "\n";
+  if (!opened) {
+    std::cerr << "history export: " << platform::to_string(opened.error()) << "\n";
     return 1;
   }
-  std::string error;
   std::ios::sync_with_stdio(false);
-  const bool ok = *w == platform::HistoryWhat::alerts
-                      ? platform::export_alerts(store, from_ms, to_ms, *f, std::cout, error)
-                      : platform::export_history(store, *t, from_ms, to_ms, *f, std::cout, error);
-  if (!ok) {
-    std::cerr << "history export: " << error << "\n";
+  const auto exported = *w == platform::HistoryWhat::alerts
+                            ? platform::export_alerts(store, from_ms, to_ms, *f, std::cout)
+                            : platform::export_history(store, *t, from_ms, to_ms, *f, std::cout);
+  if (!exported) {
+    std::cerr << "history export: " << platform::to_string(exported.error()) << "\n";
     return 1;
   }
   std::cout.flush();

@@ -19,6 +19,7 @@
 #include "core/config/config_schema.hpp"
 #include "core/config/config_validate.hpp"
 #include "platform/linux/config_store.hpp"
+#include "platform/linux/config_text.hpp"
 
 namespace tbgw::app {
 
@@ -43,11 +44,14 @@ int run_gateway(const Options& options) {
     spdlog::error("{}", error);
     return 1;
   }
-  LoadedConfig loaded = load_config(options, state_dir);
-  if (!loaded.ok) {
-    for (const auto& e : loaded.errors) std::fprintf(stderr, "tinybms-gw: %s\n", e.c_str());
+  auto load = load_config(options, state_dir);
+  if (!load) {
+    for (const auto& e : load.error().problems.lines()) {
+      std::fprintf(stderr, "tinybms-gw: %s\n", e.c_str());
+    }
     return 2;
   }
+  const LoadedConfig loaded = std::move(*load);
   for (const auto& w : loaded.warnings) spdlog::warn("config: {}", w);
   config::GatewayConfig cfg = loaded.config;
   apply_log_level(cfg);
@@ -56,17 +60,24 @@ int run_gateway(const Options& options) {
   std::unique_ptr<sim::SimulatorHost> simulator;
   std::string serial_path(cfg.serial_port.view());
   if (options.simulate) {
-    simulator = start_simulator(io, options.sim, error);
-    if (!simulator) {
-      spdlog::error("cannot start the simulator: {}", error);
+    auto started = start_simulator(io, options.sim);
+    if (!started) {
+      spdlog::error("cannot start the simulator: {}", platform::to_string(started.error()));
       return 1;
     }
+    simulator = std::move(*started);
     serial_path = simulator->device_path();
     spdlog::info("simulator: {} cells on {}", options.sim.cells, serial_path);
     // --simulate never drives a real CAN bus unless one was named explicitly.
     if (!loaded.can_backend_named) {
       const std::string log_spec = "log:" + (state_dir / "can.log").string();
-      (void)config::set(cfg, "can.backend", std::string_view(log_spec));
+      // Refused only for a state directory path too long for can.backend: then stop rather
+      // than fall back to the default, a real bus.
+      if (const auto refused = config::set(cfg, "can.backend", std::string_view(log_spec));
+          !refused.ok()) {
+        for (const auto& e : platform::describe(refused)) spdlog::error("--simulate: {}", e);
+        return 2;
+      }
       spdlog::info("CAN frames go to the candump log {} (tail -f it to watch)",
                    (state_dir / "can.log").string());
     }
@@ -87,8 +98,9 @@ int run_gateway(const Options& options) {
     if (simulator) simulator->stop();
     io.stop();
   });
-  if (!gateway.start(error)) {
-    std::fprintf(stderr, "tinybms-gw: %s\n", error.c_str());
+  if (const auto started = gateway.start(); !started) {
+    std::fprintf(stderr, "tinybms-gw: CAN backend '%s': %s\n", cfg.can_backend.c_str(),
+                 platform::to_string(started.error()).c_str());
     return 2;
   }
   faces = start_faces(io, gateway.services());
@@ -107,12 +119,14 @@ int run_gateway(const Options& options) {
     reload_signal.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;
       spdlog::info("SIGHUP: reloading the configuration");
-      LoadedConfig next = load_config(options, state_dir);
-      if (!next.ok) {
-        for (const auto& e : next.errors) spdlog::error("config reload refused: {}", e);
+      const auto next = load_config(options, state_dir);
+      if (!next) {
+        for (const auto& e : next.error().problems.lines()) {
+          spdlog::error("config reload refused: {}", e);
+        }
       } else {
-        for (const auto& w : next.warnings) spdlog::warn("config: {}", w);
-        gateway.reload(next.config);
+        for (const auto& w : next->warnings) spdlog::warn("config: {}", w);
+        gateway.reload(next->config);
       }
       wait_reload();
     });

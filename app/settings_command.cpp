@@ -113,21 +113,25 @@ int run_settings_command(const Options& options) {
     writes.push_back(w);
   }
 
-  const auto loaded = load_config(options, platform::default_state_dir(options.state_dir));
-  if (!loaded.ok) {
-    for (const auto& e : loaded.errors) std::fprintf(stderr, "tinybms-gw: %s\n", e.c_str());
+  const auto load = load_config(options, platform::default_state_dir(options.state_dir));
+  if (!load) {
+    for (const auto& e : load.error().problems.lines()) {
+      std::fprintf(stderr, "tinybms-gw: %s\n", e.c_str());
+    }
     return 2;
   }
+  const LoadedConfig& loaded = *load;
   boost::asio::io_context io;
   std::unique_ptr<sim::SimulatorHost> simulator;
   std::string serial_path(loaded.config.serial_port.view());
   if (options.simulate) {
-    std::string error;
-    simulator = start_simulator(io, options.sim, error);
-    if (!simulator) {
-      std::fprintf(stderr, "tinybms-gw settings: cannot start the simulator: %s\n", error.c_str());
+    auto started = start_simulator(io, options.sim);
+    if (!started) {
+      std::fprintf(stderr, "tinybms-gw settings: cannot start the simulator: %s\n",
+                   platform::to_string(started.error()).c_str());
       return 1;
     }
+    simulator = std::move(*started);
     serial_path = simulator->device_path();
   } else if (serial_path.empty()) {
     std::fprintf(stderr, "tinybms-gw settings: give --serial PATH or --simulate\n");

@@ -3,18 +3,39 @@
 #include <fstream>
 #include <sstream>
 
+#include <spdlog/spdlog.h>
+
 #include "sim/chemistry.hpp"
 #include "sim/scenario_parser.hpp"
 
 namespace tbgw::app {
 
-std::unique_ptr<sim::SimulatorHost> start_simulator(boost::asio::io_context& io,
-                                                    const SimOptions& options, std::string& error) {
+using platform::make_error;
+
+const char* to_string(SimStartErrc e) {
+  switch (e) {
+    case SimStartErrc::unknown_chemistry:
+      return "unknown chemistry";
+    case SimStartErrc::scenario_unreadable:
+      return "cannot read scenario file";
+    case SimStartErrc::scenario_invalid:
+      return "invalid scenario file";
+    case SimStartErrc::invalid_config:
+      return "invalid simulator settings:";
+    case SimStartErrc::no_pty:
+      return "pseudo-terminal:";
+  }
+  return "simulator error";
+}
+
+Result<std::unique_ptr<sim::SimulatorHost>, SimStartError> start_simulator(
+    boost::asio::io_context& io, const SimOptions& options) {
   sim::SimConfig config;
   const auto chemistry = sim::chemistry_from_name(options.chemistry);
   if (!chemistry) {
-    error = sim::unknown_chemistry_message(options.chemistry);
-    return nullptr;
+    return make_error(
+        SimStartErrc::unknown_chemistry, 0,
+        "'" + options.chemistry + "' (allowed: " + std::string(sim::kChemistryChoices) + ")");
   }
   config.chemistry = *chemistry;
   config.cells = options.cells;
@@ -25,23 +46,24 @@ std::unique_ptr<sim::SimulatorHost> start_simulator(boost::asio::io_context& io,
   if (options.solar_day) config.load = sim::LoadProfile::solar_day(sim::solar_day_for(*chemistry));
   if (!options.scenario_file.empty()) {
     std::ifstream in(options.scenario_file);
-    if (!in) {
-      error = "cannot read scenario file " + options.scenario_file;
-      return nullptr;
-    }
+    if (!in) return make_error(SimStartErrc::scenario_unreadable, 0, options.scenario_file);
     auto parsed = sim::parse_scenario(in);
     if (!parsed.errors.empty()) {
-      error = options.scenario_file + ": " + sim::format_errors(parsed.errors);
-      return nullptr;
+      // The list can be longer than an error's detail: all of it goes to the log here.
+      const std::string all = sim::format_errors(parsed.errors);
+      spdlog::error("{}: {}", options.scenario_file, all);
+      return make_error(SimStartErrc::scenario_invalid, 0,
+                        options.scenario_file + ": " + all.substr(0, all.find('\n')));
     }
     config.load = sim::LoadProfile::from_scenario(std::move(*parsed.scenario));
   }
   if (const std::string bad = sim::validate_config(config); !bad.empty()) {
-    error = bad;
-    return nullptr;
+    return make_error(SimStartErrc::invalid_config, 0, bad);
   }
   auto host = std::make_unique<sim::SimulatorHost>(io, config);
-  if (!host->open_pty(error)) return nullptr;
+  if (auto opened = host->open_pty(); !opened) {
+    return platform::wrap_error(SimStartErrc::no_pty, opened.error());
+  }
   host->start();
   return host;
 }

@@ -31,15 +31,21 @@ struct Rig {
     options.state_dir = dir.string();
     options.simulate = true;
     options.sim.cells = 16;
-    app::LoadedConfig loaded = app::load_config(options, dir);
-    config::GatewayConfig cfg = loaded.config;
+    const auto loaded = app::load_config(options, dir);
+    config::GatewayConfig cfg = loaded ? loaded->config : config::GatewayConfig{};
     const std::string can_spec = "log:" + (dir / "can.log").string();
     (void)config::set(cfg, "can.backend", std::string_view(can_spec));
     (void)config::set(cfg, "log.level", std::string_view("warn"));
-    std::string error;
-    sim = app::start_simulator(io, options.sim, error);
+    auto started = app::start_simulator(io, options.sim);
+    if (!started) {
+      std::fprintf(stderr, "simulator: %s\n", platform::to_string(started.error()).c_str());
+      std::abort();
+    }
+    sim = std::move(*started);
     gateway = std::make_unique<app::Gateway>(io, options, cfg, dir, sim->device_path());
-    if (!gateway->start(error)) std::fprintf(stderr, "gateway: %s\n", error.c_str());
+    if (const auto up = gateway->start(); !up) {
+      std::fprintf(stderr, "gateway: %s\n", platform::to_string(up.error()).c_str());
+    }
     router = std::make_unique<app::api::ApiRouter>(io, gateway->services());
     auto& ch = gateway->services().channels();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

@@ -170,7 +170,7 @@ void BM_StoreWriteRaw(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   TempDir dir("write");
   HistoryStore store(dir.path());
-  if (!store.open().ok) {
+  if (!store.open().ok()) {
     state.SkipWithError("open failed");
     return;
   }
@@ -257,7 +257,7 @@ void BM_DaySizePerTier(benchmark::State& state) {
   for (auto _ : state) {
     TempDir dir("day");
     HistoryStore store(dir.path());
-    if (!store.open().ok) {
+    if (!store.open().ok()) {
       state.SkipWithError("open failed");
       return;
     }
@@ -297,30 +297,27 @@ void BM_Query30DaysMinute(benchmark::State& state) {
   {
     const TierRows month = run_tiers(30 * kDayMs, false);
     HistoryStore writer(dir.path());
-    if (!writer.open().ok || !write_all(writer, month.minute, 600, &HistoryBatch::minute)) {
+    if (!writer.open().ok() || !write_all(writer, month.minute, 600, &HistoryBatch::minute)) {
       state.SkipWithError("pre-fill failed");
       return;
     }
   }
   HistoryStore store(dir.path());
-  if (!store.open_read_only().ok) {
+  if (!store.open_read_only().ok()) {
     state.SkipWithError("open_read_only failed");
     return;
   }
   std::int64_t rows = 0;
-  std::string error;
   for (auto _ : state) {
     rows = 0;
-    const bool ok = store.for_each_aggregate(
-        HistoryTier::minute, kStartMs, kStartMs + 30 * kDayMs,
-        [&rows](const AggregateRow& a) {
-          benchmark::DoNotOptimize(a.mean[0]);
-          ++rows;
-          return true;
-        },
-        error);
+    const auto ok = store.for_each_aggregate(HistoryTier::minute, kStartMs, kStartMs + 30 * kDayMs,
+                                             [&rows](const AggregateRow& a) {
+                                               benchmark::DoNotOptimize(a.mean[0]);
+                                               ++rows;
+                                               return true;
+                                             });
     if (!ok) {
-      state.SkipWithError(error.c_str());
+      state.SkipWithError(to_string(ok.error()).c_str());
       return;
     }
   }

@@ -21,17 +21,16 @@ using namespace tbgw;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const platform::ConfigParseResult r = platform::config_from_json(text);
-  if (!r.ok) {
-    TBGW_FUZZ_CHECK(!r.errors.empty() && fuzz::same_config(r.config, config::defaults()));
+  const auto r = platform::config_from_json(text);
+  if (!r) {
+    TBGW_FUZZ_CHECK(!r.error().problems.empty());
     return 0;
   }
-  TBGW_FUZZ_CHECK(r.errors.empty());
-  TBGW_FUZZ_CHECK(config::validate(r.config).ok());
-  const std::string saved = platform::config_to_json(r.config);
+  TBGW_FUZZ_CHECK(config::validate(r->config).ok());
+  const std::string saved = platform::config_to_json(r->config);
   TBGW_FUZZ_CHECK(!saved.empty());
-  const platform::ConfigParseResult again = platform::config_from_json(saved);
-  TBGW_FUZZ_CHECK(again.ok && again.schema_version == config::kSchemaVersion);
-  TBGW_FUZZ_CHECK(fuzz::same_config(again.config, r.config));
+  const auto again = platform::config_from_json(saved);
+  TBGW_FUZZ_CHECK(again && again->schema_version == config::kSchemaVersion);
+  TBGW_FUZZ_CHECK(fuzz::same_config(again->config, r->config));
   return 0;
 }

@@ -51,11 +51,10 @@ void check_decoded(std::string_view target, const app::http::DecodedTarget& t) {
   const auto q = target.find('?');
   TBGW_FUZZ_CHECK(t.query == (q == std::string_view::npos ? "" : target.substr(q + 1)));
 
-  app::http::DecodedTarget again;
-  std::string error;
   const std::string encoded = "/" + percent_encoded(std::string_view(t.path).substr(1));
-  TBGW_FUZZ_CHECK(app::http::decode_target(encoded, again, error));
-  TBGW_FUZZ_CHECK(again.path == t.path && again.query.empty());
+  const auto again = app::http::decode_target(encoded);
+  TBGW_FUZZ_CHECK(again.ok());
+  TBGW_FUZZ_CHECK(again->path == t.path && again->query.empty());
 }
 
 bool digits(std::string_view s) {
@@ -86,12 +85,10 @@ void check_time(std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > kMaxTarget) return 0;
   const std::string_view target(reinterpret_cast<const char*>(data), size);
-  app::http::DecodedTarget decoded;
-  std::string error;
-  if (app::http::decode_target(target, decoded, error)) {
-    check_decoded(target, decoded);
+  if (const auto decoded = app::http::decode_target(target)) {
+    check_decoded(target, *decoded);
   } else {
-    TBGW_FUZZ_CHECK(!error.empty());
+    TBGW_FUZZ_CHECK(*app::http::to_string(decoded.error()) != '\0');
   }
 
   // The same bytes as a query string, then as one parameter's value.

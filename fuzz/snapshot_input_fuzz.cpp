@@ -37,10 +37,10 @@ bool near(float a, float b, double tolerance) {
 }
 
 void check_read_back(const msg::BatterySnapshot& s) {
-  app::BatteryInput again;
-  std::string error;
   const std::string printed = app::snapshot_json(s);
-  TBGW_FUZZ_CHECK(app::parse_battery_input(printed, again, error));
+  const auto parsed = app::parse_battery_input(printed);
+  TBGW_FUZZ_CHECK(parsed.ok());
+  const app::BatteryInput& again = *parsed;
   const msg::BatterySnapshot& t = again.snapshot;
   TBGW_FUZZ_CHECK(t.cell_count == s.cell_count);
   for (std::size_t i = 0; i < s.cell_count; ++i)
@@ -75,12 +75,12 @@ void check_frames(const control::PipelineOutput& out) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  app::BatteryInput input;
-  std::string error;
-  if (!app::parse_battery_input(text, input, error)) {
-    TBGW_FUZZ_CHECK(!error.empty());
+  const auto parsed = app::parse_battery_input(text);
+  if (!parsed) {
+    TBGW_FUZZ_CHECK(!platform::to_string(parsed.error()).empty());
     return 0;
   }
+  app::BatteryInput input = *parsed;
   const msg::BatterySnapshot& s = input.snapshot;
   TBGW_FUZZ_CHECK(s.cell_count >= 4 && s.cell_count <= msg::BatterySnapshot::kMaxCells);
   for (std::size_t i = 0; i < s.cell_count; ++i) {

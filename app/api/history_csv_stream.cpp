@@ -1,5 +1,7 @@
 #include "app/api/history_csv_stream.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <sstream>
 
 #include "platform/linux/history_export.hpp"
@@ -66,12 +68,13 @@ void HistoryCsvStream::next(Deliver deliver) {
         } else {
           std::ostringstream out;
           if (header) platform::write_history_header(tier, platform::HistoryFormat::csv, out);
-          platform::ExportPage info;
-          std::string error;
-          page.failed = !platform::export_history_page(
-              *store, tier, from, to, platform::HistoryFormat::csv, out, rows, info, error);
+          const auto info = platform::export_history_page(*store, tier, from, to,
+                                                          platform::HistoryFormat::csv, out, rows);
+          page.failed = !info;
+          // The client only sees a cut-off download: the reason goes to the log.
+          if (!info) spdlog::warn("history CSV export: {}", platform::to_string(info.error()));
           page.text = std::move(out).str();
-          page.next_from_ms = info.next_from_ms;
+          if (info) page.next_from_ms = info->next_from_ms;
         }
         return [self, shared_deliver, page = std::move(page)]() mutable {
           self->header_sent_ = true;

@@ -36,9 +36,8 @@ void HistoryQueries::run(Job& job) {
   if (!store_) {
     store_ = std::make_unique<platform::HistoryStore>(state_dir_);
     const auto opened = store_->open_read_only();
-    if (!opened.ok) {
-      open_error_ =
-          opened.detail.empty() ? std::string("history database not available") : opened.detail;
+    if (!opened) {
+      open_error_ = platform::to_string(opened.error());
       store_.reset();
     } else {
       open_error_.clear();

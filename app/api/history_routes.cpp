@@ -60,6 +60,7 @@ std::optional<ApiResponse> parse_params(const ApiRequest& request, bool tiers, H
     }
     return true;
   };
+  // Absent "to" keeps now; its value errors are in `errors`. Only "from" needs the answer.
   (void)read_time("to", p.to_ms);
   if (!read_time("from", p.from_ms)) p.from_ms = p.to_ms - kDefaultSpanMs;
   if (errors.empty() && p.from_ms >= p.to_ms) errors.emplace_back("from", "must be before to");
@@ -121,25 +122,20 @@ ApiResponse query_json(platform::HistoryStore& store, const HistoryParams& p) {
   }
   json rows = json::array();
   bool truncated = false;
-  std::string error;
-  bool ok = false;
+  Result<void, platform::HistoryQueryError> done;
   if (p.tier == platform::HistoryTier::raw) {
-    ok = store.for_each_raw(
-        p.from_ms, p.to_ms,
-        [&](const history::HistoryRecord& r) {
-          if (rows.size() >= p.max_points) return !(truncated = true);
-          json row = json::array({r.unix_ms});
-          for (std::size_t i = 0; i < history::kFieldCount; ++i) {
-            row.push_back(value_or_null(r.values[i], history::kFields[i].scale));
-          }
-          rows.push_back(std::move(row));
-          return true;
-        },
-        error);
+    done = store.for_each_raw(p.from_ms, p.to_ms, [&](const history::HistoryRecord& r) {
+      if (rows.size() >= p.max_points) return !(truncated = true);
+      json row = json::array({r.unix_ms});
+      for (std::size_t i = 0; i < history::kFieldCount; ++i) {
+        row.push_back(value_or_null(r.values[i], history::kFields[i].scale));
+      }
+      rows.push_back(std::move(row));
+      return true;
+    });
   } else {
-    ok = store.for_each_aggregate(
-        p.tier, p.from_ms, p.to_ms,
-        [&](const history::AggregateRow& r) {
+    done =
+        store.for_each_aggregate(p.tier, p.from_ms, p.to_ms, [&](const history::AggregateRow& r) {
           if (rows.size() >= p.max_points) return !(truncated = true);
           json row = json::array({r.bucket_start_ms, r.sample_count});
           for (std::size_t i = 0; i < history::kFieldCount; ++i) {
@@ -150,10 +146,9 @@ ApiResponse query_json(platform::HistoryStore& store, const HistoryParams& p) {
           }
           rows.push_back(std::move(row));
           return true;
-        },
-        error);
+        });
   }
-  if (!ok) return error_response(500, "query_failed", error);
+  if (!done) return error_response(500, "query_failed", platform::to_string(done.error()));
   return json_response({{"tier", tier_name(p.tier)},
                         {"from_ms", p.from_ms},
                         {"to_ms", p.to_ms},
@@ -165,23 +160,19 @@ ApiResponse query_json(platform::HistoryStore& store, const HistoryParams& p) {
 ApiResponse query_alerts(platform::HistoryStore& store, const HistoryParams& p) {
   json entries = json::array();
   bool truncated = false;
-  std::string error;
-  const bool ok = store.for_each_alert(
-      p.from_ms, p.to_ms,
-      [&](const history::AlertRecord& a) {
-        if (entries.size() >= p.max_points) return !(truncated = true);
-        entries.push_back({{"time_ms", a.unix_ms},
-                           {"source", history::to_string(a.source)},
-                           {"id", std::string(a.key_view())},
-                           {"severity", history::to_string(a.severity)},
-                           {"edge", history::to_string(a.edge)},
-                           {"value", rounded(a.value, 0.001)},
-                           {"threshold", rounded(a.threshold, 0.001)},
-                           {"message", std::string(a.message_view())}});
-        return true;
-      },
-      error);
-  if (!ok) return error_response(500, "query_failed", error);
+  const auto done = store.for_each_alert(p.from_ms, p.to_ms, [&](const history::AlertRecord& a) {
+    if (entries.size() >= p.max_points) return !(truncated = true);
+    entries.push_back({{"time_ms", a.unix_ms},
+                       {"source", history::to_string(a.source)},
+                       {"id", std::string(a.key_view())},
+                       {"severity", history::to_string(a.severity)},
+                       {"edge", history::to_string(a.edge)},
+                       {"value", rounded(a.value, 0.001)},
+                       {"threshold", rounded(a.threshold, 0.001)},
+                       {"message", std::string(a.message_view())}});
+    return true;
+  });
+  if (!done) return error_response(500, "query_failed", platform::to_string(done.error()));
   return json_response({{"from_ms", p.from_ms},
                         {"to_ms", p.to_ms},
                         {"truncated", truncated},

@@ -59,8 +59,18 @@ DbusConnection::~DbusConnection() {
   close();
 }
 
-bool DbusConnection::open(std::function<void()> on_ready, std::function<void()> on_disconnected,
-                          std::string& error) {
+const char* to_string(BusOpenErrc e) {
+  switch (e) {
+    case BusOpenErrc::connect:
+      return "cannot connect:";
+    case BusOpenErrc::out_of_memory:
+      return "out of memory";
+  }
+  return "cannot open the bus";
+}
+
+Result<void, BusOpenError> DbusConnection::open(std::function<void()> on_ready,
+                                                std::function<void()> on_disconnected) {
   close();
   on_ready_ = std::move(on_ready);
   on_disconnected_ = std::move(on_disconnected);
@@ -69,9 +79,10 @@ bool DbusConnection::open(std::function<void()> on_ready, std::function<void()> 
   dbus_error_init(&err);
   conn_ = dbus_connection_open_private(address.c_str(), &err);
   if (conn_ == nullptr) {
-    error = describe_ + ": " + (err.message != nullptr ? err.message : "cannot connect");
+    auto e = platform::make_error(BusOpenErrc::connect, 0,
+                                  err.message != nullptr ? err.message : "no reason given");
     dbus_error_free(&err);
-    return false;
+    return e;
   }
   dbus_connection_set_exit_on_disconnect(conn_, FALSE);
   dbus_connection_add_filter(conn_, &DbusConnection::filter, this, nullptr);
@@ -81,9 +92,8 @@ bool DbusConnection::open(std::function<void()> on_ready, std::function<void()> 
                                            nullptr) ||
       !dbus_connection_set_timeout_functions(conn_, &add_timeout, &remove_timeout, &toggle_timeout,
                                              this, nullptr)) {
-    error = describe_ + ": out of memory";
     close();
-    return false;
+    return platform::make_error(BusOpenErrc::out_of_memory);
   }
   // Hello, asynchronously (dbus_bus_register() would block the loop until the bus answers).
   Message hello(dbus_message_new_method_call("org.freedesktop.DBus", "/org/freedesktop/DBus",
@@ -95,7 +105,7 @@ bool DbusConnection::open(std::function<void()> on_ready, std::function<void()> 
     ready_ = true;
     if (on_ready_) on_ready_();
   });
-  return true;
+  return {};
 }
 
 void DbusConnection::close() {

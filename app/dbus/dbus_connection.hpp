@@ -31,6 +31,8 @@
 #include <string>
 #include <vector>
 
+#include "platform/linux/error.hpp"
+
 namespace tbgw::app::dbus {
 
 // Unrefs a DBusMessage when it goes out of scope.
@@ -40,6 +42,15 @@ struct MessageUnref {
   }
 };
 using Message = std::unique_ptr<DBusMessage, MessageUnref>;
+
+// Why the bus could not be reached (detail: libdbus's own message, e.g. "Failed to connect to
+// socket /run/dbus/system_bus_socket: No such file or directory"). The caller adds describe().
+enum class BusOpenErrc : std::uint8_t {
+  connect,        // dbus_connection_open_private
+  out_of_memory,  // installing the watch or timeout functions
+};
+const char* to_string(BusOpenErrc e);
+using BusOpenError = platform::Error<BusOpenErrc>;
 
 class DbusConnection {
  public:
@@ -55,10 +66,10 @@ class DbusConnection {
   DbusConnection(const DbusConnection&) = delete;
   DbusConnection& operator=(const DbusConnection&) = delete;
 
-  // Connects and sends Hello; on_ready runs when the bus answered it. False (with error) when
-  // the bus cannot be reached at all.
-  bool open(std::function<void()> on_ready, std::function<void()> on_disconnected,
-            std::string& error);
+  // Connects and sends Hello; on_ready runs when the bus answered it. Fails when the bus
+  // cannot be reached at all.
+  Result<void, BusOpenError> open(std::function<void()> on_ready,
+                                  std::function<void()> on_disconnected);
   void close();
   bool ready() const { return ready_; }
   // "session bus unix:path=..." for logs.

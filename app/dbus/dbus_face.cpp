@@ -138,9 +138,12 @@ class DbusFace final : public Face {
   void connect() {
     if (phase_ == Phase::stopped || phase_ == Phase::refused) return;
     phase_ = Phase::connecting;
-    std::string error;
-    if (!conn_.open([this] { on_ready(); }, [this] { on_disconnected(); }, error)) {
-      if (!logged_connect_error_) spdlog::warn("dbus: {} (retrying every 2 s)", error);
+    if (const auto opened = conn_.open([this] { on_ready(); }, [this] { on_disconnected(); });
+        !opened) {
+      if (!logged_connect_error_) {
+        spdlog::warn("dbus: {}: {} (retrying every 2 s)", conn_.describe(),
+                     platform::to_string(opened.error()));
+      }
       logged_connect_error_ = true;
       retry_in(2s, [this] { connect(); });
       return;

@@ -17,20 +17,24 @@ std::filesystem::path state_dir_of(const std::string& explicit_dir) {
 }
 
 bool load(const std::filesystem::path& dir, AuthData& data) {
-  std::string error;
-  if (!load_auth_file(auth_file_path(dir), data, error)) {
-    std::fprintf(stderr, "tinybms-gw: %s\n", error.c_str());
+  const auto path = auth_file_path(dir);
+  auto loaded = load_auth_file(path);
+  if (!loaded) {
+    std::fprintf(stderr, "tinybms-gw: %s: %s\n", path.c_str(),
+                 platform::to_string(loaded.error()).c_str());
     return false;
   }
+  data = std::move(*loaded);
   return true;
 }
 
 bool save(const std::filesystem::path& dir, const AuthData& data) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  std::string error;
-  if (!save_auth_file(auth_file_path(dir), data, error)) {
-    std::fprintf(stderr, "tinybms-gw: %s\n", error.c_str());
+  const auto path = auth_file_path(dir);
+  if (const auto saved = save_auth_file(path, data); !saved) {
+    std::fprintf(stderr, "tinybms-gw: %s: %s\n", path.c_str(),
+                 platform::to_string(saved.error()).c_str());
     return false;
   }
   return true;

@@ -13,23 +13,35 @@ using nlohmann::json;
 constexpr std::size_t kMaxFileBytes = 256 * 1024;
 }  // namespace
 
-bool load_auth_file(const std::filesystem::path& path, AuthData& data, std::string& error) {
-  data = {};
+const char* to_string(AuthFileErrc e) {
+  switch (e) {
+    case AuthFileErrc::read_failed:
+      return "read failed:";
+    case AuthFileErrc::unknown_version:
+      return "unknown version";
+    case AuthFileErrc::unknown_algorithm:
+      return "unknown password algorithm";
+    case AuthFileErrc::bad_content:
+      return "unusable content:";
+    case AuthFileErrc::write_failed:
+      return "write failed:";
+  }
+  return "auth file error";
+}
+
+Result<AuthData, AuthFileError> load_auth_file(const std::filesystem::path& path) {
+  AuthData data;
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return true;
-  std::string text;
-  if (!platform::read_small_file(path, text, error, kMaxFileBytes)) return false;
+  if (!std::filesystem::exists(path, ec)) return data;
+  const auto text = platform::read_small_file(path, kMaxFileBytes);
+  if (!text) return platform::wrap_error(AuthFileErrc::read_failed, text.error());
   try {
-    const json j = json::parse(text);
-    if (j.at("version").get<int>() != 1) {
-      error = path.string() + ": unknown version";
-      return false;
-    }
+    const json j = json::parse(*text);
+    if (j.at("version").get<int>() != 1) return platform::make_error(AuthFileErrc::unknown_version);
     if (j.contains("admin") && !j.at("admin").is_null()) {
       const json& a = j.at("admin");
       if (a.at("algorithm").get<std::string>() != "pbkdf2-sha256") {
-        error = path.string() + ": unknown password algorithm";
-        return false;
+        return platform::make_error(AuthFileErrc::unknown_algorithm);
       }
       data.admin.iterations = a.at("iterations").get<int>();
       data.admin.salt_hex = a.at("salt").get<std::string>();
@@ -47,14 +59,13 @@ bool load_auth_file(const std::filesystem::path& path, AuthData& data, std::stri
       }
     }
   } catch (const std::exception& e) {
-    error = path.string() + ": " + e.what();
-    data = {};
-    return false;
+    return platform::make_error(AuthFileErrc::bad_content, 0, e.what());
   }
-  return true;
+  return data;
 }
 
-bool save_auth_file(const std::filesystem::path& path, const AuthData& data, std::string& error) {
+Result<void, AuthFileError> save_auth_file(const std::filesystem::path& path,
+                                           const AuthData& data) {
   json j;
   j["version"] = 1;
   if (data.admin.empty()) {
@@ -74,7 +85,10 @@ bool save_auth_file(const std::filesystem::path& path, const AuthData& data, std
   }
   platform::AtomicWriteOptions opt;
   opt.mode = 0600;
-  return platform::write_file_atomically(path, j.dump(1) + "\n", error, opt);
+  if (auto w = platform::write_file_atomically(path, j.dump(1) + "\n", opt); !w) {
+    return platform::wrap_error(AuthFileErrc::write_failed, w.error());
+  }
+  return {};
 }
 
 bool valid_token_name(std::string_view name) {

@@ -10,11 +10,13 @@
 // Bounds: at most kMaxTokens tokens; the file is refused above 256 KiB.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "app/http/auth_crypto.hpp"
+#include "platform/linux/error.hpp"
 
 namespace tbgw::app::http {
 
@@ -39,9 +41,20 @@ inline std::filesystem::path initial_password_path(const std::filesystem::path& 
   return state_dir / "initial-password";
 }
 
-// A missing file is an empty AuthData (true). A corrupt one is an error (false, `error` set).
-bool load_auth_file(const std::filesystem::path& path, AuthData& data, std::string& error);
-bool save_auth_file(const std::filesystem::path& path, const AuthData& data, std::string& error);
+// Why auth.json could not be read or written. The caller names the file in front of the text.
+enum class AuthFileErrc : std::uint8_t {
+  read_failed,        // detail: the file error (step, file, OS reason)
+  unknown_version,    // not version 1
+  unknown_algorithm,  // an admin hash that is not pbkdf2-sha256
+  bad_content,        // not JSON, a missing member, a wrong type (detail: the parser's message)
+  write_failed,       // detail: the file error
+};
+const char* to_string(AuthFileErrc e);
+using AuthFileError = platform::Error<AuthFileErrc>;
+
+// A missing file is an empty AuthData. A corrupt one is an error.
+Result<AuthData, AuthFileError> load_auth_file(const std::filesystem::path& path);
+Result<void, AuthFileError> save_auth_file(const std::filesystem::path& path, const AuthData& data);
 
 // Token names: 1-64 of [A-Za-z0-9._-].
 bool valid_token_name(std::string_view name);

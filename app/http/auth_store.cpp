@@ -24,9 +24,11 @@ bool AuthStore::refresh() {
   mtime_ = mtime;
   size_ = size;
   const std::string old_hash = data_.admin.hash_hex;
-  std::string error;
-  if (!load_auth_file(path_, data_, error)) {
-    spdlog::error("http: {} (every login and token is refused until it is fixed)", error);
+  if (auto loaded = load_auth_file(path_); loaded) {
+    data_ = std::move(*loaded);
+  } else {
+    spdlog::error("http: {}: {} (every login and token is refused until it is fixed)",
+                  path_.string(), platform::to_string(loaded.error()));
     data_ = {};
   }
   return data_.admin.hash_hex != old_hash;
@@ -49,14 +51,14 @@ bool AuthStore::has_token_digest(std::string_view sha256_hex) const {
   return false;
 }
 
-bool AuthStore::set_admin(const PasswordHash& hash, std::string& error) {
+Result<void, AuthFileError> AuthStore::set_admin(const PasswordHash& hash) {
   // Re-read first: a `token create` may have written the file since our last look.
   refresh();
   AuthData next = data_;
   next.admin = hash;
-  if (!save_auth_file(path_, next, error)) return false;
+  if (auto saved = save_auth_file(path_, next); !saved) return saved;
   refresh();
-  return true;
+  return {};
 }
 
 }  // namespace tbgw::app::http

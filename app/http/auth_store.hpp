@@ -31,7 +31,7 @@ class AuthStore {
   bool has_token_digest(std::string_view sha256_hex) const;
 
   // First start: stores `hash` as the admin password (the caller wrote initial-password).
-  bool set_admin(const PasswordHash& hash, std::string& error);
+  Result<void, AuthFileError> set_admin(const PasswordHash& hash);
 
   const std::filesystem::path& state_dir() const { return state_dir_; }
 

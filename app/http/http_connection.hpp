@@ -167,9 +167,8 @@ class HttpConnection final : public Closable,
   }
 
   void upgrade(ServerContext& ctx) {
-    DecodedTarget t;
-    std::string error;
-    if (!decode_target(current_.target, t, error) || t.path != "/ws") {
+    // Any refused target gets the same 404: only /ws upgrades.
+    if (const auto t = decode_target(current_.target); !t || t->path != "/ws") {
       reply_error(ctx, json_error(404, "not_found", "WebSocket only on /ws"));
       return;
     }

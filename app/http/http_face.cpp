@@ -59,9 +59,10 @@ class HttpFace final : public Face {
   void start() {
     const auto& c = services_.config();
     const std::string listen(c.http_listen.view());
-    std::string error;
-    if (!listener_->start(listen, std::string(c.http_tls_cert.view()),
-                          std::string(c.http_tls_key.view()), error)) {
+    const auto started = listener_->start(listen, std::string(c.http_tls_cert.view()),
+                                          std::string(c.http_tls_key.view()));
+    if (!started) {
+      const std::string error = platform::to_string(started.error());
       spdlog::error("http: {}; the gateway runs without its HTTP API", error);
       *state_ = "off: " + error;
       return;
@@ -122,13 +123,17 @@ class HttpFace final : public Face {
         if (!alive.lock() || stopped_) return;
         store_.refresh();
         if (store_.has_password()) return;  // `tinybms-gw passwd` was faster
-        std::string error;
         platform::AtomicWriteOptions opt;
         opt.mode = 0600;
         const auto file = initial_password_path(dir);
-        if (!platform::write_file_atomically(file, password + "\n", error, opt) ||
-            !store_.set_admin(hash, error)) {
-          spdlog::error("http: cannot store the initial admin password: {}", error);
+        if (const auto w = platform::write_file_atomically(file, password + "\n", opt); !w) {
+          spdlog::error("http: cannot store the initial admin password: {}",
+                        platform::to_string(w.error()));
+          return;
+        }
+        if (const auto set = store_.set_admin(hash); !set) {
+          spdlog::error("http: cannot store the initial admin password: {}: {}",
+                        auth_file_path(dir).string(), platform::to_string(set.error()));
           return;
         }
         spdlog::warn(

@@ -36,24 +36,37 @@ bool parse_listen_address(std::string_view text, ListenAddress& out) {
 HttpListener::HttpListener(asio::io_context& io, std::shared_ptr<ServerContext> ctx)
     : io_(io), ctx_(std::move(ctx)), acceptor_(io), retry_timer_(io) {}
 
-bool HttpListener::start(const std::string& listen, const std::string& tls_cert,
-                         const std::string& tls_key, std::string& error) {
+const char* to_string(ListenErrc e) {
+  switch (e) {
+    case ListenErrc::bad_address:
+      return "http.listen is not ADDR:PORT:";
+    case ListenErrc::not_an_ip:
+      return "http.listen: not an IP address:";
+    case ListenErrc::tls_incomplete:
+      return "HTTPS needs both http.tls_cert and http.tls_key";
+    case ListenErrc::tls_load:
+      return "cannot load the TLS certificate";
+    case ListenErrc::key_mismatch:
+      return "http.tls_key does not match http.tls_cert:";
+    case ListenErrc::listen:
+      return "cannot listen on";
+  }
+  return "cannot start the HTTP listener";
+}
+
+Result<void, ListenError> HttpListener::start(const std::string& listen,
+                                              const std::string& tls_cert,
+                                              const std::string& tls_key) {
+  using platform::make_error;
   ListenAddress addr;
   if (!parse_listen_address(listen, addr)) {
-    error = "http.listen \"" + listen + "\" is not ADDR:PORT";
-    return false;
+    return make_error(ListenErrc::bad_address, 0, "\"" + listen + "\"");
   }
   boost::system::error_code ec;
   const auto ip = asio::ip::make_address(addr.host, ec);
-  if (ec) {
-    error = "http.listen \"" + listen + "\": " + addr.host + " is not an IP address";
-    return false;
-  }
+  if (ec) return make_error(ListenErrc::not_an_ip, 0, addr.host);
   if (!tls_cert.empty() || !tls_key.empty()) {
-    if (tls_cert.empty() || tls_key.empty()) {
-      error = "HTTPS needs both http.tls_cert and http.tls_key";
-      return false;
-    }
+    if (tls_cert.empty() || tls_key.empty()) return make_error(ListenErrc::tls_incomplete);
     try {
       asio::ssl::context ssl(asio::ssl::context::tls_server);
       ssl.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
@@ -63,14 +76,12 @@ bool HttpListener::start(const std::string& listen, const std::string& tls_cert,
       ssl.use_certificate_chain_file(tls_cert);
       ssl.use_private_key_file(tls_key, asio::ssl::context::pem);
       if (SSL_CTX_check_private_key(ssl.native_handle()) != 1) {
-        error = "http.tls_key " + tls_key + " does not match http.tls_cert " + tls_cert;
-        return false;
+        return make_error(ListenErrc::key_mismatch, 0, tls_key + " / " + tls_cert);
       }
       ssl_.emplace(std::move(ssl));
     } catch (const boost::system::system_error& e) {
-      error = "cannot load the TLS certificate " + tls_cert + " / key " + tls_key + ": " +
-              e.code().message();
-      return false;
+      return make_error(ListenErrc::tls_load, 0,
+                        tls_cert + " / key " + tls_key + ": " + e.code().message());
     }
   }
   const tcp::endpoint ep(ip, addr.port);
@@ -79,14 +90,14 @@ bool HttpListener::start(const std::string& listen, const std::string& tls_cert,
   if (!ec) acceptor_.bind(ep, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    error = "cannot listen on " + listen + ": " + ec.message();
+    const int err = ec.value();  // a system error: EADDRINUSE, EACCES, EADDRNOTAVAIL...
     acceptor_.close(ec);
-    return false;
+    return make_error(ListenErrc::listen, err, listen);
   }
   ctx_->tls = ssl_.has_value();
   ctx_->registry->on_slot_free = [this] { on_slot_free(); };
   accept();
-  return true;
+  return {};
 }
 
 tcp::endpoint HttpListener::local_endpoint() const {

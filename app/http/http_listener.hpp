@@ -18,11 +18,13 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "app/http/http_connection.hpp"
+#include "platform/linux/error.hpp"
 
 namespace tbgw::app::http {
 
@@ -33,13 +35,25 @@ struct ListenAddress {
 // "127.0.0.1:8080", "0.0.0.0:80", "[::]:8080"; false when malformed.
 bool parse_listen_address(std::string_view text, ListenAddress& out);
 
+// Why the HTTP face could not start listening (detail: the setting's value, the files).
+enum class ListenErrc : std::uint8_t {
+  bad_address,     // http.listen is not ADDR:PORT
+  not_an_ip,       // the host part is not an IP address
+  tls_incomplete,  // only one of http.tls_cert and http.tls_key
+  tls_load,        // the certificate or key cannot be read (detail: files and OpenSSL's reason)
+  key_mismatch,    // the key does not belong to the certificate
+  listen,          // open/bind/listen failed (errno: e.g. EADDRINUSE)
+};
+const char* to_string(ListenErrc e);
+using ListenError = platform::Error<ListenErrc>;
+
 class HttpListener {
  public:
   HttpListener(boost::asio::io_context& io, std::shared_ptr<ServerContext> ctx);
 
-  // Binds and starts accepting; false with `error` ("cannot listen on ...: Address in use").
-  bool start(const std::string& listen, const std::string& tls_cert, const std::string& tls_key,
-             std::string& error);
+  // Binds and starts accepting, or says why not ("cannot listen on ...: Address in use").
+  Result<void, ListenError> start(const std::string& listen, const std::string& tls_cert,
+                                  const std::string& tls_key);
   // Stops accepting and closes every open connection.
   void stop();
   // The bound endpoint (with the real port when 0 was asked for).

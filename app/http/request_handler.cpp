@@ -17,14 +17,13 @@ RequestHandler::RequestHandler(boost::asio::io_context& io, AuthGate& gate, Logi
           std::make_shared<LoginHandler>(io, gate, limiter, worker, counters, std::move(policy))) {}
 
 void RequestHandler::handle(IncomingRequest& req, Respond respond) {
-  DecodedTarget target;
-  std::string error;
-  if (!decode_target(req.target, target, error)) {
-    respond(json_error(400, "bad_path", error));
+  auto target = decode_target(req.target);
+  if (!target) {
+    respond(json_error(400, "bad_path", to_string(target.error())));
     return;
   }
-  req.path = std::move(target.path);
-  req.query = std::move(target.query);
+  req.path = std::move(target->path);
+  req.query = std::move(target->query);
   const std::string& path = req.path;
   const HttpPolicy pol = policy_();
 

@@ -41,12 +41,27 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-bool decode_target(std::string_view target, DecodedTarget& out, std::string& error) {
-  out = {};
-  if (target.empty() || target.front() != '/') {
-    error = "the request target must be a path starting with /";
-    return false;
+const char* to_string(TargetError e) {
+  switch (e) {
+    case TargetError::not_a_path:
+      return "the request target must be a path starting with /";
+    case TargetError::bad_escape:
+      return "bad percent-escape in the path";
+    case TargetError::control_character:
+      return "control character (or NUL) in the path";
+    case TargetError::backslash:
+      return "backslash in the path";
+    case TargetError::not_utf8:
+      return "the path is not valid UTF-8";
+    case TargetError::dot_segment:
+      return "'.' or '..' segment in the path";
   }
+  return "bad request target";
+}
+
+Result<DecodedTarget, TargetError> decode_target(std::string_view target) {
+  DecodedTarget out;
+  if (target.empty() || target.front() != '/') return Err(TargetError::not_a_path);
   const auto q = target.find('?');
   const std::string_view raw = target.substr(0, q);
   if (q != std::string_view::npos) out.query = std::string(target.substr(q + 1));
@@ -60,31 +75,26 @@ bool decode_target(std::string_view target, DecodedTarget& out, std::string& err
     char c = raw[i];
     if (c == '%') {
       if (i + 2 >= raw.size()) {
-        error = "bad percent-escape in the path";
-        return false;
+        return Err(TargetError::bad_escape);
       }
       const int h = hex(raw[i + 1]);
       const int l = hex(raw[i + 2]);
       if (h < 0 || l < 0) {
-        error = "bad percent-escape in the path";
-        return false;
+        return Err(TargetError::bad_escape);
       }
       c = static_cast<char>(h * 16 + l);
       i += 2;
     }
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-      error = "control character (or NUL) in the path";
-      return false;
+      return Err(TargetError::control_character);
     }
     if (c == '\\') {
-      error = "backslash in the path";
-      return false;
+      return Err(TargetError::backslash);
     }
     out.path.push_back(c);
   }
   if (!valid_utf8(out.path)) {
-    error = "the path is not valid UTF-8";
-    return false;
+    return Err(TargetError::not_utf8);
   }
   // Segment check on the decoded path: "%2e%2e" is caught as well as "..".
   std::size_t start = 1;
@@ -93,12 +103,11 @@ bool decode_target(std::string_view target, DecodedTarget& out, std::string& err
     if (end == std::string::npos) end = out.path.size();
     const std::string_view seg = std::string_view(out.path).substr(start, end - start);
     if (seg == ".." || seg == ".") {
-      error = "'.' or '..' segment in the path";
-      return false;
+      return Err(TargetError::dot_segment);
     }
     start = end + 1;
   }
-  return true;
+  return out;
 }
 
 }  // namespace tbgw::app::http

@@ -5,8 +5,11 @@
 // the header limit (8 KiB).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "core/util/result.hpp"
 
 namespace tbgw::app::http {
 
@@ -15,8 +18,19 @@ struct DecodedTarget {
   std::string query;  // raw, after the first '?'
 };
 
-// False with `error` naming the problem ("bad percent-escape", "path is not UTF-8", ...).
-bool decode_target(std::string_view target, DecodedTarget& out, std::string& error);
+// Why a target was refused: the kind is the whole story (the client sent the target).
+enum class TargetError : std::uint8_t {
+  not_a_path,         // empty or not starting with '/'
+  bad_escape,         // '%' not followed by two hex digits
+  control_character,  // NUL or another control character, decoded or not
+  backslash,
+  not_utf8,
+  dot_segment,  // "." or ".." (also as %2e)
+};
+// The sentence for the 400 reply, e.g. "bad percent-escape in the path".
+const char* to_string(TargetError e);
+
+Result<DecodedTarget, TargetError> decode_target(std::string_view target);
 
 bool valid_utf8(std::string_view s);
 

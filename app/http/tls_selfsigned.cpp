@@ -86,15 +86,16 @@ int run_tls_selfsigned(const std::string& out_dir, const std::string& host) {
   const std::filesystem::path dir(out_dir);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  std::string error;
   platform::AtomicWriteOptions key_opt;
   key_opt.mode = 0600;
   platform::AtomicWriteOptions cert_opt;
   cert_opt.mode = 0644;
-  if (!platform::write_file_atomically(dir / "key.pem", bio_text(key_bio.get()), error, key_opt) ||
-      !platform::write_file_atomically(dir / "cert.pem", bio_text(cert_bio.get()), error,
-                                       cert_opt)) {
-    std::fprintf(stderr, "tinybms-gw: %s\n", error.c_str());
+  auto written = platform::write_file_atomically(dir / "key.pem", bio_text(key_bio.get()), key_opt);
+  if (written) {
+    written = platform::write_file_atomically(dir / "cert.pem", bio_text(cert_bio.get()), cert_opt);
+  }
+  if (!written) {
+    std::fprintf(stderr, "tinybms-gw: %s\n", platform::to_string(written.error()).c_str());
     return 1;
   }
   // The certificate is public (browsers and proxies read it): 0644 whatever the process umask

@@ -81,40 +81,51 @@ void MosquittoClient::resolve() {
       });
 }
 
-ssl_ctx_st* MosquittoClient::make_tls_context(std::string& error) {
-  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-  if (ctx == nullptr) {
-    error = "cannot create a TLS context";
-    return nullptr;
+const char* to_string(TlsSetupErrc e) {
+  switch (e) {
+    case TlsSetupErrc::no_context:
+      return "cannot create a TLS context";
+    case TlsSetupErrc::ca_certificates:
+      return "cannot load CA certificates";
+    case TlsSetupErrc::client_certificate:
+      return "cannot load the client certificate/key";
+    case TlsSetupErrc::verify_host:
+      return "cannot set the host name to verify";
   }
+  return "TLS setup failed";
+}
+
+Result<ssl_ctx_st*, TlsSetupError> MosquittoClient::make_tls_context() {
+  using platform::make_error;
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  if (ctx == nullptr) return make_error(TlsSetupErrc::no_context);
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   const bool ca_ok = settings_.ca_file.empty() ? SSL_CTX_set_default_verify_paths(ctx) == 1
                                                : SSL_CTX_load_verify_locations(
                                                      ctx, settings_.ca_file.c_str(), nullptr) == 1;
   if (!ca_ok) {
-    error = "cannot load CA certificates " +
-            (settings_.ca_file.empty() ? std::string("(system store)") : settings_.ca_file);
     SSL_CTX_free(ctx);
-    return nullptr;
+    return make_error(
+        TlsSetupErrc::ca_certificates, 0,
+        settings_.ca_file.empty() ? std::string("(system store)") : settings_.ca_file);
   }
   if (!settings_.cert_file.empty() &&
       (SSL_CTX_use_certificate_chain_file(ctx, settings_.cert_file.c_str()) != 1 ||
        SSL_CTX_use_PrivateKey_file(ctx, settings_.key_file.c_str(), SSL_FILETYPE_PEM) != 1)) {
-    error = "cannot load the client certificate/key " + settings_.cert_file;
     SSL_CTX_free(ctx);
-    return nullptr;
+    return make_error(TlsSetupErrc::client_certificate, 0, settings_.cert_file);
   }
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   if (!settings_.tls_insecure) {
     X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);
     boost::system::error_code ec;
+    // Only `ec` matters here (is the host an IP address?): the address itself is not needed.
     (void)asio::ip::make_address(settings_.url.host, ec);
     const int ok = ec ? X509_VERIFY_PARAM_set1_host(param, settings_.url.host.c_str(), 0)
                       : X509_VERIFY_PARAM_set1_ip_asc(param, settings_.url.host.c_str());
     if (ok != 1) {
-      error = "cannot set the host name to verify";
       SSL_CTX_free(ctx);
-      return nullptr;
+      return make_error(TlsSetupErrc::verify_host);
     }
   }
   return ctx;
@@ -139,12 +150,12 @@ void MosquittoClient::connect_to(const std::string& address) {
   mosquitto_message_callback_set(mosq_, &on_message_cb);
   mosquitto_log_callback_set(mosq_, &on_log_cb);
   if (settings_.url.tls) {
-    std::string error;
-    ssl_ctx_ = make_tls_context(error);
-    if (ssl_ctx_ == nullptr) {
-      end_attempt("TLS: " + error);
+    const auto ctx = make_tls_context();
+    if (!ctx) {
+      end_attempt("TLS: " + platform::to_string(ctx.error()));
       return;
     }
+    ssl_ctx_ = *ctx;
     mosquitto_void_option(mosq_, MOSQ_OPT_SSL_CTX, ssl_ctx_);
     mosquitto_int_option(mosq_, MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0);
     // Switches libmosquitto to TLS; the trust decisions are the context's (see the header).

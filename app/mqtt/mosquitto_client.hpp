@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "app/mqtt/mqtt_url.hpp"
+#include "platform/linux/error.hpp"
 
 struct mosquitto;
 struct mosquitto_message;
@@ -71,6 +72,16 @@ struct ClientCounters {
   std::uint64_t reconnects = 0;
   std::uint64_t dropped = 0;
 };
+
+// Why the TLS context for a broker could not be built (detail: the file concerned).
+enum class TlsSetupErrc : std::uint8_t {
+  no_context,          // SSL_CTX_new
+  ca_certificates,     // the CA file, or the system store
+  client_certificate,  // the client certificate chain or its key
+  verify_host,         // the broker's name or address as the identity to verify
+};
+const char* to_string(TlsSetupErrc e);
+using TlsSetupError = platform::Error<TlsSetupErrc>;
 
 class MosquittoClient {
  public:
@@ -107,7 +118,7 @@ class MosquittoClient {
   void after_io(int rc, const char* what);
   void set_state(std::string s, bool error);
   void drain_inbox();
-  ssl_ctx_st* make_tls_context(std::string& error);
+  Result<ssl_ctx_st*, TlsSetupError> make_tls_context();
 
   static void on_connect_cb(mosquitto*, void* self, int rc);
   static void on_disconnect_cb(mosquitto*, void* self, int rc);

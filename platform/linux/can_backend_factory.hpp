@@ -9,11 +9,13 @@
 // construction so that the command line can be checked before anything is opened.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "platform/linux/can_backend.hpp"
+#include "platform/linux/error.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -36,12 +38,29 @@ struct CanBackendOptions {
 inline constexpr std::string_view kCanSpecForms =
     "socketcan:IFACE, slcan:TTY[@BAUD], log:FILE or log:- (stdout)";
 
-// Returns false and sets `error` for anything but the forms above.
-bool parse_can_spec(std::string_view spec, CanSpec& out, std::string& error);
+// Why a --can value was refused. The detail is the part of the value at fault (the whole
+// value, the interface name, the baud rate text, the backend name).
+enum class CanSpecErrc : std::uint8_t {
+  empty,
+  no_prefix,          // no "kind:" (detail: the value, e.g. "can0")
+  bad_interface,      // socketcan: not an interface name (detail: the name)
+  bad_baud,           // slcan: @BAUD not a supported rate (detail: the text after '@')
+  no_device,          // slcan: no tty path
+  no_file,            // log: no file name
+  unknown_backend,    // detail: the text before ':'
+  bad_log_interface,  // CanBackendOptions::log_interface is not an interface name (detail: it)
+};
+const char* to_string(CanSpecErrc e);
+using CanSpecError = Error<CanSpecErrc>;
+// The reason with its detail and, for a value the user typed, the accepted forms, e.g.
+// "unknown backend 'vcan' (expected socketcan:IFACE, ...)". The caller names the option.
+std::string to_string(const CanSpecError& e);
 
-// Parses `spec` and builds the backend (not started). nullptr and `error` on a bad spec.
-std::unique_ptr<CanBackend> make_can_backend(boost::asio::io_context& io, std::string_view spec,
-                                             std::string& error,
-                                             const CanBackendOptions& options = {});
+// The parsed value, or why it is not one of the forms above.
+Result<CanSpec, CanSpecError> parse_can_spec(std::string_view spec);
+
+// Parses `spec` and builds the backend (not started).
+Result<std::unique_ptr<CanBackend>, CanSpecError> make_can_backend(
+    boost::asio::io_context& io, std::string_view spec, const CanBackendOptions& options = {});
 
 }  // namespace tbgw::platform

@@ -110,11 +110,11 @@ void SlcanBackend::close_port() {
 void SlcanBackend::try_open() {
   if (stopped_) return;
   SerialPort port;
-  std::string error;
-  if (!port.open(path_, tty_baud_, error)) {
+  if (const auto opened = port.open(path_, tty_baud_); !opened) {
     // Unsupported baud rate cannot get better by retrying.
-    const bool permanent = error.rfind("unsupported baud", 0) == 0;
-    set_health(permanent ? CanHealth::failed : CanHealth::error, "slcan: " + error);
+    const bool permanent = opened.error().what == TtyErrc::unsupported_baud;
+    set_health(permanent ? CanHealth::failed : CanHealth::error,
+               "slcan: " + path_ + ": " + to_string(opened.error()));
     if (!permanent) schedule_reopen();
     return;
   }

@@ -37,6 +37,7 @@ std::string code(std::string_view text) {
 // An example file with two settings changed, produced by the real encoder.
 std::string example_file() {
   config::GatewayConfig c;
+  // Constant values the schema accepts (the docs test reads this example back).
   (void)config::set(c, "poll.live_interval_ms", std::int64_t{500});
   (void)config::set(c, "can.backend", std::string_view("slcan:/dev/ttyACM0"));
   return config_to_json(c);

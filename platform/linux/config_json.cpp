@@ -51,25 +51,30 @@ bool to_config_value(const json& j, config::ConfigValue& out) {
   }
 }
 
-void parse_document(const json& doc, ConfigParseResult& r) {
+// Adds every problem of `doc` to `err`; fills `out` only when there is none.
+void parse_document(const json& doc, ParsedConfig& out, ConfigFileError& err) {
+  auto problem = [&err](ConfigFileErrc what, const std::string& sentence) {
+    if (err.problems.empty()) err.what = what;
+    err.problems.add(sentence);
+  };
   if (!doc.is_object()) {
-    r.errors.push_back("the file must hold a JSON object");
+    problem(ConfigFileErrc::bad_structure, "the file must hold a JSON object");
     return;
   }
   for (const auto& [name, value] : doc.items()) {
     if (name != "schema_version" && name != "settings") {
-      r.errors.push_back("unknown top-level key \"" + name + "\"");
+      problem(ConfigFileErrc::bad_structure, "unknown top-level key \"" + name + "\"");
     }
   }
   const auto version = doc.find("schema_version");
   if (version == doc.end() || !version->is_number_integer()) {
-    r.errors.push_back("schema_version: missing or not an integer");
+    problem(ConfigFileErrc::bad_structure, "schema_version: missing or not an integer");
     return;
   }
-  r.schema_version = version->get<std::int64_t>();
+  const std::int64_t schema_version = version->get<std::int64_t>();
   const auto settings = doc.find("settings");
   if (settings == doc.end() || !settings->is_object()) {
-    r.errors.push_back("settings: missing or not an object");
+    problem(ConfigFileErrc::bad_structure, "settings: missing or not an object");
     return;
   }
   config::ConfigSettings list;
@@ -79,49 +84,72 @@ void parse_document(const json& doc, ConfigParseResult& r) {
     config::ConfigValue v;
     if (!to_config_value(value, v)) {
       const config::ConfigKey* def = config::find_key(key);
-      r.errors.push_back(def != nullptr ? key + ": expected " + std::string(to_string(def->type)) +
-                                              ", got " + value.type_name()
-                                        : "unknown key \"" + key + "\"");
+      problem(ConfigFileErrc::bad_settings, def != nullptr ? key + ": expected " +
+                                                                 std::string(to_string(def->type)) +
+                                                                 ", got " + value.type_name()
+                                                           : "unknown key \"" + key + "\"");
       continue;
     }
     if (!list.push(std::string_view(key), v)) {
-      r.errors.push_back("settings: more than " + std::to_string(list.kCapacity) + " entries");
+      problem(ConfigFileErrc::bad_structure,
+              "settings: more than " + std::to_string(list.kCapacity) + " entries");
       return;
     }
   }
-  if (auto migrated = config::migrate(list, r.schema_version); !migrated) {
-    r.errors.push_back("schema_version " + std::to_string(r.schema_version) + ": " +
-                       std::string(to_string(migrated.error())));
+  if (auto migrated = config::migrate(list, schema_version); !migrated) {
+    problem(ConfigFileErrc::unsupported_version, "schema_version " +
+                                                     std::to_string(schema_version) + ": " +
+                                                     std::string(to_string(migrated.error())));
     return;
   }
   config::GatewayConfig candidate;
   const config::ConfigErrors errors = config::apply_settings(candidate, list.items());
-  for (auto& e : describe(errors)) r.errors.push_back(std::move(e));
-  if (r.errors.empty()) {
-    r.ok = true;
-    r.config = candidate;
+  for (const auto& e : describe(errors)) problem(ConfigFileErrc::bad_settings, e);
+  if (err.problems.empty()) {
+    out.config = candidate;
+    out.schema_version = schema_version;
   }
 }
 
 }  // namespace
 
-ConfigParseResult config_from_json(std::string_view text) {
-  ConfigParseResult r;
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    r.errors.push_back("empty file");
-    return r;
+const char* to_string(ConfigFileErrc e) {
+  switch (e) {
+    case ConfigFileErrc::empty:
+      return "empty file";
+    case ConfigFileErrc::not_json:
+      return "not JSON";
+    case ConfigFileErrc::bad_structure:
+      return "not a configuration file";
+    case ConfigFileErrc::bad_settings:
+      return "unusable settings";
+    case ConfigFileErrc::unsupported_version:
+      return "unsupported schema version";
   }
+  return "unusable configuration file";
+}
+
+std::string to_string(const ConfigFileError& e) {
+  return e.problems.empty() ? to_string(e.what) : e.problems.joined();
+}
+
+Result<ParsedConfig, ConfigFileError> config_from_json(std::string_view text) {
+  ConfigFileError err;
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    err.what = ConfigFileErrc::empty;
+    err.problems.add("empty file");
+    return Err(err);
+  }
+  ParsedConfig out;
   try {
     const json doc = json::parse(text.begin(), text.end());
-    parse_document(doc, r);
+    parse_document(doc, out, err);
   } catch (const std::exception& e) {  // parse_error, or a type_error we did not foresee
-    r.errors.push_back(without_exception_id(e.what()));
+    if (err.problems.empty()) err.what = ConfigFileErrc::not_json;
+    err.problems.add(without_exception_id(e.what()));
   }
-  if (!r.errors.empty()) {
-    r.ok = false;
-    r.config = config::defaults();
-  }
-  return r;
+  if (!err.problems.empty()) return Err(err);
+  return out;
 }
 
 std::string config_to_json(const config::GatewayConfig& config) {

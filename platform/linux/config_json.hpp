@@ -15,19 +15,34 @@
 #include <vector>
 
 #include "core/config/gateway_config.hpp"
+#include "platform/linux/config_problems.hpp"
 
 namespace tbgw::platform {
 
-struct ConfigParseResult {
-  bool ok = false;
-  config::GatewayConfig config;     // the parsed config when ok, else the defaults
-  std::int64_t schema_version = 0;  // as found in the text (0 when unreadable)
-  std::vector<std::string>
-      errors;  // every problem, e.g. "poll.max_retries: expected int, got string"
+// The kind of the first problem; the list holds them all.
+enum class ConfigFileErrc : std::uint8_t {
+  empty,                // nothing but white space
+  not_json,             // a JSON syntax error (the problem says where)
+  bad_structure,        // not {"schema_version": N, "settings": {...}}, or too many settings
+  bad_settings,         // an unknown key, a wrong type, a value the schema refuses
+  unsupported_version,  // a schema_version no migration reads
+};
+const char* to_string(ConfigFileErrc e);
+
+struct ConfigFileError {
+  ConfigFileErrc what = ConfigFileErrc::empty;
+  ConfigProblems problems;  // every problem, e.g. "poll.max_retries: expected int, got string"
+};
+// Every problem on one line.
+std::string to_string(const ConfigFileError& e);
+
+struct ParsedConfig {
+  config::GatewayConfig config;
+  std::int64_t schema_version = 0;  // as found in the text (before migration)
 };
 
 // Parses, migrates and validates a config file's text.
-ConfigParseResult config_from_json(std::string_view text);
+Result<ParsedConfig, ConfigFileError> config_from_json(std::string_view text);
 
 // The text save() writes: pretty-printed, one setting per line, trailing newline.
 // Returns an empty string if the config cannot be encoded (e.g. invalid UTF-8 in a string).

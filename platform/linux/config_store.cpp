@@ -59,21 +59,24 @@ fs::path temp_path(const fs::path& path) {
 FileOutcome load_file(const fs::path& path, ConfigLoadResult& r, std::string& text) {
   std::error_code ec;
   if (!fs::exists(path, ec) && !ec) return FileOutcome::missing;
-  std::string error;
-  if (!read_small_file(path, text, error)) {
-    r.problems.push_back(error);
+  auto read = read_small_file(path);
+  if (!read) {
+    r.problems.push_back(to_string(read.error()));
     return FileOutcome::refused;
   }
-  ConfigParseResult parsed = config_from_json(text);
-  if (!parsed.ok) {
-    for (const auto& e : parsed.errors) r.problems.push_back(path.filename().string() + ": " + e);
+  text = std::move(*read);
+  const auto parsed = config_from_json(text);
+  if (!parsed) {
+    for (auto& line : parsed.error().problems.lines(path.filename().string() + ": ")) {
+      r.problems.push_back(std::move(line));
+    }
     return FileOutcome::refused;
   }
-  if (parsed.schema_version != config::kSchemaVersion) {
+  if (parsed->schema_version != config::kSchemaVersion) {
     r.notes.push_back(path.filename().string() + ": migrated from schema version " +
-                      std::to_string(parsed.schema_version));
+                      std::to_string(parsed->schema_version));
   }
-  r.config = parsed.config;
+  r.config = parsed->config;
   return FileOutcome::loaded;
 }
 
@@ -131,11 +134,10 @@ ConfigLoadResult ConfigStore::load() try {
     case FileOutcome::loaded: {
       r.status = ConfigLoadStatus::loaded;
       // last-good is "the last file that loaded": refresh it when the owner edited config.json.
-      std::string last_good;
-      std::string error;
-      if (!read_small_file(last_good_path_, last_good, error) || last_good != text) {
-        if (!write_file_atomically(last_good_path_, text, error, kWriteOptions)) {
-          r.notes.push_back("could not refresh the last-good copy: " + error);
+      const auto last_good = read_small_file(last_good_path_);
+      if (!last_good || *last_good != text) {
+        if (auto w = write_file_atomically(last_good_path_, text, kWriteOptions); !w) {
+          r.notes.push_back("could not refresh the last-good copy: " + to_string(w.error()));
         }
       }
       return r;
@@ -156,36 +158,52 @@ ConfigLoadResult ConfigStore::load() try {
   return r;
 }
 
-ConfigSaveResult ConfigStore::save(const config::GatewayConfig& config) try {
-  ConfigSaveResult r;
+const char* to_string(ConfigSaveErrc e) {
+  switch (e) {
+    case ConfigSaveErrc::invalid:
+      return "refusing to save an invalid configuration:";
+    case ConfigSaveErrc::not_encodable:
+      return "the configuration cannot be encoded as JSON";
+    case ConfigSaveErrc::no_directory:
+      return "cannot create directory";
+    case ConfigSaveErrc::write_failed:
+      return "write failed:";
+    case ConfigSaveErrc::exception:
+      return "saving the configuration failed:";
+  }
+  return "configuration not saved";
+}
+
+std::string to_string(const ConfigSaveError& e) {
+  // The file error already names the step and the file: "cannot write .../config.json.tmp".
+  if (e.what == ConfigSaveErrc::write_failed) {
+    return describe_error({}, e.errno_value, e.detail.view());
+  }
+  return describe_error(to_string(e.what), e.errno_value, e.detail.view());
+}
+
+Result<ConfigSaved, ConfigSaveError> ConfigStore::save(const config::GatewayConfig& config) try {
   if (const auto errors = config::validate(config); !errors.ok()) {
-    r.error = "refusing to save an invalid configuration:";
-    for (const auto& e : describe(errors)) r.error += " " + e + ";";
-    return r;
+    std::string all;
+    for (const auto& e : describe(errors)) all += (all.empty() ? "" : " ") + e + ";";
+    return make_error(ConfigSaveErrc::invalid, 0, all);
   }
   const std::string text = config_to_json(config);
-  if (text.empty()) {
-    r.error = "the configuration cannot be encoded as JSON";
-    return r;
-  }
+  if (text.empty()) return make_error(ConfigSaveErrc::not_encodable);
   std::error_code ec;
   fs::create_directories(dir_, ec);  // ./var in a checkout may not exist yet
-  if (ec) {
-    r.error = "cannot create directory " + dir_.string() + ": " + ec.message();
-    return r;
-  }
+  if (ec) return make_error(ConfigSaveErrc::no_directory, ec.value(), dir_.native());
   const DirectoryLock lock(dir_);
-  if (!write_file_atomically(config_path_, text, r.error, kWriteOptions)) return r;
-  r.ok = true;
-  std::string error;
-  if (!write_file_atomically(last_good_path_, text, error, kWriteOptions)) {
-    r.warning = "saved, but the last-good copy was not refreshed: " + error;
+  if (auto w = write_file_atomically(config_path_, text, kWriteOptions); !w) {
+    return wrap_error(ConfigSaveErrc::write_failed, w.error());
   }
-  return r;
+  ConfigSaved saved;
+  if (auto w = write_file_atomically(last_good_path_, text, kWriteOptions); !w) {
+    saved.warning = "saved, but the last-good copy was not refreshed: " + to_string(w.error());
+  }
+  return saved;
 } catch (const std::exception& e) {
-  ConfigSaveResult r;
-  r.error = std::string("saving the configuration failed: ") + e.what();
-  return r;
+  return make_error(ConfigSaveErrc::exception, 0, e.what());
 }
 
 fs::path resolve_state_dir(const StateDirInputs& in) {

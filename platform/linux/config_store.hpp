@@ -23,11 +23,13 @@
 // No exception escapes this class; it does not log (the caller logs the result once).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "core/config/gateway_config.hpp"
+#include "platform/linux/error.hpp"
 
 namespace tbgw::platform {
 
@@ -53,10 +55,21 @@ struct ConfigLoadResult {
   std::string summary() const;
 };
 
-struct ConfigSaveResult {
-  bool ok = false;
-  std::string error;    // "cannot write /var/lib/tinybms-gw/config.json.tmp: No space left..."
-  std::string warning;  // saved, but the last-good copy could not be refreshed
+// Why save() wrote nothing, or wrote config.json without knowing it durable (fsync_dir).
+enum class ConfigSaveErrc : std::uint8_t {
+  invalid,        // the schema refuses it (detail: every reason)
+  not_encodable,  // e.g. invalid UTF-8 in a string
+  no_directory,   // the state directory cannot be created (errno; detail: the directory)
+  write_failed,   // detail: "cannot write /var/lib/tinybms-gw/config.json.tmp", errno: ENOSPC
+  exception,      // bad_alloc or a filesystem exception (detail: its what())
+};
+const char* to_string(ConfigSaveErrc e);
+using ConfigSaveError = Error<ConfigSaveErrc>;
+// As describe_error(), without a prefix for write_failed (the file error says what failed).
+std::string to_string(const ConfigSaveError& e);
+
+struct ConfigSaved {
+  std::string warning;  // saved, but the last-good copy could not be refreshed ("" if it was)
 };
 
 class ConfigStore {
@@ -64,7 +77,7 @@ class ConfigStore {
   explicit ConfigStore(std::filesystem::path state_dir);
 
   ConfigLoadResult load();
-  ConfigSaveResult save(const config::GatewayConfig& config);
+  Result<ConfigSaved, ConfigSaveError> save(const config::GatewayConfig& config);
 
   const std::filesystem::path& config_path() const { return config_path_; }
   const std::filesystem::path& last_good_path() const { return last_good_path_; }

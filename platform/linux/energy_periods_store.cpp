@@ -61,13 +61,11 @@ std::string energy_periods_to_json(const energy::EnergyPeriodsState& s) {
   return j.dump(2) + "\n";
 }
 
-bool energy_periods_from_json(const std::string& text, energy::EnergyPeriodsState& out,
-                              std::string& error) {
+Result<energy::EnergyPeriodsState, EnergyError> energy_periods_from_json(const std::string& text) {
   try {
     const json j = json::parse(text);
-    if (j.at("version").get<int>() != 1) {
-      error = "unknown format version";
-      return false;
+    if (const int version = j.at("version").get<int>(); version != 1) {
+      return make_error(EnergyErrc::unsupported_version, 0, std::to_string(version));
     }
     energy::EnergyPeriodsState s;
     s.started = j.at("started").get<bool>();
@@ -84,18 +82,17 @@ bool energy_periods_from_json(const std::string& text, energy::EnergyPeriodsStat
     const json& days = j.at("days");
     const json& months = j.at("months");
     if (days.size() > s.days.size() || months.size() > s.months.size()) {
-      error = "more days or months than kept";
-      return false;
+      return make_error(EnergyErrc::too_many_periods);
     }
     for (std::size_t i = 0; i < days.size(); ++i) s.days[i] = record_from(days[i]);
     for (std::size_t i = 0; i < months.size(); ++i) s.months[i] = record_from(months[i]);
     s.day_count = static_cast<std::uint8_t>(days.size());
     s.month_count = static_cast<std::uint8_t>(months.size());
-    out = s;
-    return true;
-  } catch (const std::exception& e) {  // parse errors, missing keys, wrong types
-    error = e.what();
-    return false;
+    return s;
+  } catch (const json::exception& e) {  // parse errors, missing keys, wrong types
+    return make_error(EnergyErrc::bad_json, 0, e.what());
+  } catch (const std::exception& e) {
+    return make_error(EnergyErrc::out_of_memory, 0, e.what());
   }
 }
 
@@ -108,10 +105,13 @@ bool EnergyPeriodsStore::load(energy::EnergyPeriodsState& state, std::string& de
     detail = "no per-day energy yet in " + path_.string();
     return false;
   }
-  std::string text, error;
-  energy::EnergyPeriodsState parsed;
-  if (read_small_file(path_, text, error) && energy_periods_from_json(text, parsed, error)) {
-    state = parsed;
+  std::string error;
+  if (const auto text = read_small_file(path_); !text) {
+    error = to_string(text.error());
+  } else if (const auto parsed = energy_periods_from_json(*text); !parsed) {
+    error = to_string(parsed.error());
+  } else {
+    state = *parsed;
     detail = "per-day energy loaded from " + path_.string();
     return true;
   }
@@ -123,8 +123,11 @@ bool EnergyPeriodsStore::load(energy::EnergyPeriodsState& state, std::string& de
   return false;
 }
 
-bool EnergyPeriodsStore::save(const energy::EnergyPeriodsState& state, std::string& error) {
-  return write_file_atomically(path_, energy_periods_to_json(state), error);
+Result<void, EnergyError> EnergyPeriodsStore::save(const energy::EnergyPeriodsState& state) {
+  if (auto w = write_file_atomically(path_, energy_periods_to_json(state)); !w) {
+    return wrap_error(EnergyErrc::write_failed, w.error());
+  }
+  return {};
 }
 
 }  // namespace tbgw::platform

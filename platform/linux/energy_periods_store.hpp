@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/energy/energy_periods.hpp"
+#include "platform/linux/energy_error.hpp"
 
 namespace tbgw::platform {
 
@@ -18,7 +19,7 @@ class EnergyPeriodsStore {
 
   // True with `state` filled from the file; false (state untouched) with `detail` saying why.
   bool load(energy::EnergyPeriodsState& state, std::string& detail);
-  bool save(const energy::EnergyPeriodsState& state, std::string& error);
+  Result<void, EnergyError> save(const energy::EnergyPeriodsState& state);
 
  private:
   std::filesystem::path path_;
@@ -26,7 +27,6 @@ class EnergyPeriodsStore {
 
 // The JSON text of a state and back (exposed for tests).
 std::string energy_periods_to_json(const energy::EnergyPeriodsState& state);
-bool energy_periods_from_json(const std::string& text, energy::EnergyPeriodsState& state,
-                              std::string& error);
+Result<energy::EnergyPeriodsState, EnergyError> energy_periods_from_json(const std::string& text);
 
 }  // namespace tbgw::platform

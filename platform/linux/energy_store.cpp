@@ -31,13 +31,17 @@ bool file_exists(const std::filesystem::path& p) {
 
 // Reads and validates one copy. Returns false with `why` on any problem.
 bool read_copy(const std::filesystem::path& p, msg::EnergyCounters& out, std::string& why) {
-  std::string text;
-  if (!read_small_file(p, text, why, 64 * 1024)) return false;
-  std::string error;
-  if (!energy_counters_from_json(text, out, error)) {
-    why = p.string() + ": " + error;
+  const auto text = read_small_file(p, 64 * 1024);
+  if (!text) {
+    why = to_string(text.error());
     return false;
   }
+  const auto parsed = energy_counters_from_json(*text);
+  if (!parsed) {
+    why = p.string() + ": " + to_string(parsed.error());
+    return false;
+  }
+  out = *parsed;
   return true;
 }
 
@@ -112,44 +116,32 @@ std::string energy_counters_to_json(const msg::EnergyCounters& c) {
   return j.dump(2) + "\n";
 }
 
-bool energy_counters_from_json(std::string_view text, msg::EnergyCounters& out,
-                               std::string& error) {
+Result<msg::EnergyCounters, EnergyError> energy_counters_from_json(std::string_view text) {
   try {
     const auto j = nlohmann::json::parse(text);
-    if (!j.is_object()) {
-      error = "not a JSON object";
-      return false;
-    }
+    if (!j.is_object()) return make_error(EnergyErrc::not_object);
     const auto version = j.find("version");
     if (version == j.end() || !version->is_number_integer()) {
-      error = "no integer \"version\"";
-      return false;
+      return make_error(EnergyErrc::no_version);
     }
     if (version->get<std::int64_t>() != EnergyStore::kFormatVersion) {
-      error = "unsupported version " + version->dump();
-      return false;
+      return make_error(EnergyErrc::unsupported_version, 0, version->dump());
     }
     msg::EnergyCounters c;
     for (const auto& f : kFields) {
       const auto it = j.find(f.name);
       if (it == j.end() || !it->is_number()) {
-        error = std::string("no number \"") + f.name + "\"";
-        return false;
+        return make_error(EnergyErrc::missing_total, 0, std::string("\"") + f.name + "\"");
       }
       c.*f.member = it->get<double>();
     }
-    if (!msg::is_valid(c)) {
-      error = "a total is negative or not finite";
-      return false;
-    }
-    out = c;
-    return true;
+    if (!msg::is_valid(c)) return make_error(EnergyErrc::invalid_total);
+    return c;
   } catch (const nlohmann::json::exception& e) {
-    error = e.what();  // names the byte offset of a parse error
+    return make_error(EnergyErrc::bad_json, 0, e.what());  // names the byte offset
   } catch (const std::exception& e) {
-    error = e.what();
+    return make_error(EnergyErrc::out_of_memory, 0, e.what());
   }
-  return false;
 }
 
 EnergyStore::EnergyStore(const std::filesystem::path& state_dir)
@@ -168,27 +160,25 @@ EnergyLoadResult EnergyStore::load() {
   }
 }
 
-bool EnergyStore::save(const msg::EnergyCounters& c, std::string& error) {
+Result<void, EnergyError> EnergyStore::save(const msg::EnergyCounters& c) {
   if (!msg::is_valid(c)) {
     ++stats_.save_failures;
-    error = "refusing to save invalid energy counters (negative or not finite)";
-    return false;
+    return make_error(EnergyErrc::invalid_counters);
   }
   try {
     AtomicWriteOptions options;
     if (file_known_good_) options.keep_previous_as = last_good_;
-    if (!write_file_atomically(file_, energy_counters_to_json(c), error, options)) {
+    if (auto w = write_file_atomically(file_, energy_counters_to_json(c), options); !w) {
       ++stats_.save_failures;
-      return false;
+      return wrap_error(EnergyErrc::write_failed, w.error());
     }
   } catch (const std::exception& e) {
     ++stats_.save_failures;
-    error = e.what();
-    return false;
+    return make_error(EnergyErrc::out_of_memory, 0, e.what());
   }
   file_known_good_ = true;
   ++stats_.saves;
-  return true;
+  return {};
 }
 
 }  // namespace tbgw::platform

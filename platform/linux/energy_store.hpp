@@ -36,6 +36,7 @@
 #include <string_view>
 
 #include "core/msg/energy_counters.hpp"
+#include "platform/linux/energy_error.hpp"
 
 namespace tbgw::platform {
 
@@ -71,9 +72,9 @@ class EnergyStore {
   // Call once at start, before the first save().
   EnergyLoadResult load();
 
-  // Writes `c` atomically. Returns false with `error` set (file name and system error) when
-  // nothing was replaced, or when the replacement's durability is unknown.
-  bool save(const msg::EnergyCounters& c, std::string& error);
+  // Writes `c` atomically. Fails (file name and system error in the error) when nothing was
+  // replaced, or when the replacement's durability is unknown.
+  Result<void, EnergyError> save(const msg::EnergyCounters& c);
 
   const std::filesystem::path& file_path() const { return file_; }
   const std::filesystem::path& last_good_path() const { return last_good_; }
@@ -89,8 +90,8 @@ class EnergyStore {
 
 // The file format, exposed for tests and for the diagnostics page.
 std::string energy_counters_to_json(const msg::EnergyCounters& c);
-// Parses and validates (version, every total present, finite, not negative). On failure
-// returns false with `error` saying what is wrong, and leaves `out` unchanged.
-bool energy_counters_from_json(std::string_view text, msg::EnergyCounters& out, std::string& error);
+// Parses and validates (version, every total present, finite, not negative); the error says
+// what is wrong (the detail: the parser's message with its byte offset, the field, the version).
+Result<msg::EnergyCounters, EnergyError> energy_counters_from_json(std::string_view text);
 
 }  // namespace tbgw::platform

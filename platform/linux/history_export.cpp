@@ -122,10 +122,11 @@ void write_history_header(HistoryTier tier, HistoryFormat format, std::ostream& 
   if (format == HistoryFormat::csv) csv_header(tier, out);
 }
 
-bool export_history_page(HistoryStore& store, HistoryTier tier, std::int64_t from_ms,
-                         std::int64_t to_ms, HistoryFormat format, std::ostream& out,
-                         std::size_t max_rows, ExportPage& page, std::string& error) {
-  page = {};
+Result<ExportPage, HistoryQueryError> export_history_page(HistoryStore& store, HistoryTier tier,
+                                                          std::int64_t from_ms, std::int64_t to_ms,
+                                                          HistoryFormat format, std::ostream& out,
+                                                          std::size_t max_rows) {
+  ExportPage page;
   RowWriter w(format, out);
   // Stops after max_rows rows; the next page starts after the last one (t is unique per tier).
   auto room = [&](std::int64_t t) {
@@ -134,72 +135,70 @@ bool export_history_page(HistoryStore& store, HistoryTier tier, std::int64_t fro
     page.next_from_ms = t + 1;
     return false;
   };
+  Result<void, HistoryQueryError> done;
   if (tier == HistoryTier::raw) {
-    return store.for_each_raw(
-        from_ms, to_ms,
-        [&](const history::HistoryRecord& r) {
-          w.begin();
-          w.text("time", format_iso8601_utc(r.unix_ms));
-          w.plain("status", std::to_string(r.status_raw));
-          w.plain("cell_count", std::to_string(r.cell_count));
-          for (std::size_t i = 0; i < kFieldCount; ++i) {
-            w.plain(kFields[i].name, number(r.values[i], kFields[i].scale));
-          }
-          w.end();
-          return static_cast<bool>(out) && room(r.unix_ms);
-        },
-        error);
+    done = store.for_each_raw(from_ms, to_ms, [&](const history::HistoryRecord& r) {
+      w.begin();
+      w.text("time", format_iso8601_utc(r.unix_ms));
+      w.plain("status", std::to_string(r.status_raw));
+      w.plain("cell_count", std::to_string(r.cell_count));
+      for (std::size_t i = 0; i < kFieldCount; ++i) {
+        w.plain(kFields[i].name, number(r.values[i], kFields[i].scale));
+      }
+      w.end();
+      return static_cast<bool>(out) && room(r.unix_ms);
+    });
+  } else {
+    done = store.for_each_aggregate(tier, from_ms, to_ms, [&](const history::AggregateRow& r) {
+      w.begin();
+      w.text("time", format_iso8601_utc(r.bucket_start_ms));
+      w.plain("samples", std::to_string(r.sample_count));
+      w.plain("status", std::to_string(r.status_raw));
+      w.plain("cell_count", std::to_string(r.cell_count));
+      for (std::size_t i = 0; i < kFieldCount; ++i) {
+        const std::string n = kFields[i].name;
+        w.plain(n + "_min", number(r.min[i], kFields[i].scale));
+        w.plain(n + "_mean", number(r.mean[i], kFields[i].scale));
+        w.plain(n + "_max", number(r.max[i], kFields[i].scale));
+      }
+      w.end();
+      return static_cast<bool>(out) && room(r.bucket_start_ms);
+    });
   }
-  return store.for_each_aggregate(
-      tier, from_ms, to_ms,
-      [&](const history::AggregateRow& r) {
-        w.begin();
-        w.text("time", format_iso8601_utc(r.bucket_start_ms));
-        w.plain("samples", std::to_string(r.sample_count));
-        w.plain("status", std::to_string(r.status_raw));
-        w.plain("cell_count", std::to_string(r.cell_count));
-        for (std::size_t i = 0; i < kFieldCount; ++i) {
-          const std::string n = kFields[i].name;
-          w.plain(n + "_min", number(r.min[i], kFields[i].scale));
-          w.plain(n + "_mean", number(r.mean[i], kFields[i].scale));
-          w.plain(n + "_max", number(r.max[i], kFields[i].scale));
-        }
-        w.end();
-        return static_cast<bool>(out) && room(r.bucket_start_ms);
-      },
-      error);
+  if (!done) return Err(done.error());
+  return page;
 }
 
-bool export_history(HistoryStore& store, HistoryTier tier, std::int64_t from_ms, std::int64_t to_ms,
-                    HistoryFormat format, std::ostream& out, std::string& error) {
+Result<void, HistoryQueryError> export_history(HistoryStore& store, HistoryTier tier,
+                                               std::int64_t from_ms, std::int64_t to_ms,
+                                               HistoryFormat format, std::ostream& out) {
   write_history_header(tier, format, out);
-  ExportPage page;
-  return export_history_page(store, tier, from_ms, to_ms, format, out,
-                             std::numeric_limits<std::size_t>::max(), page, error);
+  const auto page = export_history_page(store, tier, from_ms, to_ms, format, out,
+                                        std::numeric_limits<std::size_t>::max());
+  if (!page) return Err(page.error());
+  return {};
 }
 
-bool export_alerts(HistoryStore& store, std::int64_t from_ms, std::int64_t to_ms,
-                   HistoryFormat format, std::ostream& out, std::string& error) {
+Result<void, HistoryQueryError> export_alerts(HistoryStore& store, std::int64_t from_ms,
+                                              std::int64_t to_ms, HistoryFormat format,
+                                              std::ostream& out) {
   if (format == HistoryFormat::csv) {
     out << "time,source,key,severity,edge,value,threshold,message\n";
   }
   RowWriter w(format, out);
-  return store.for_each_alert(
-      from_ms, to_ms,
-      [&](const history::AlertRecord& a) {
-        w.begin();
-        w.text("time", format_iso8601_utc(a.unix_ms));
-        w.text("source", history::to_string(a.source));
-        w.quoted("key", a.key_view());
-        w.text("severity", history::to_string(a.severity));
-        w.text("edge", history::to_string(a.edge));
-        w.plain("value", real(a.value));
-        w.plain("threshold", real(a.threshold));
-        w.quoted("message", a.message_view());
-        w.end();
-        return static_cast<bool>(out);
-      },
-      error);
+  return store.for_each_alert(from_ms, to_ms, [&](const history::AlertRecord& a) {
+    w.begin();
+    w.text("time", format_iso8601_utc(a.unix_ms));
+    w.text("source", history::to_string(a.source));
+    w.quoted("key", a.key_view());
+    w.text("severity", history::to_string(a.severity));
+    w.text("edge", history::to_string(a.edge));
+    w.plain("value", real(a.value));
+    w.plain("threshold", real(a.threshold));
+    w.quoted("message", a.message_view());
+    w.end();
+    return static_cast<bool>(out);
+  });
 }
 
 }  // namespace tbgw::platform

@@ -28,9 +28,10 @@ std::optional<HistoryFormat> parse_history_format(std::string_view s);
 enum class HistoryWhat : std::uint8_t { samples = 0, alerts = 1 };
 std::optional<HistoryWhat> parse_history_what(std::string_view s);  // "samples" | "alerts"
 
-// Writes rows with from_ms <= t < to_ms. Returns false with `error` on a query failure.
-bool export_history(HistoryStore& store, HistoryTier tier, std::int64_t from_ms, std::int64_t to_ms,
-                    HistoryFormat format, std::ostream& out, std::string& error);
+// Writes rows with from_ms <= t < to_ms. Fails only on a query failure.
+Result<void, HistoryQueryError> export_history(HistoryStore& store, HistoryTier tier,
+                                               std::int64_t from_ms, std::int64_t to_ms,
+                                               HistoryFormat format, std::ostream& out);
 // The same in pages, for a streamed export whose memory must not grow with the range: the CSV
 // header once, then pages of at most `max_rows` rows. `page.next_from_ms` is where the next
 // page starts, or nullopt when the range is done (an empty page also means done).
@@ -39,11 +40,13 @@ struct ExportPage {
   std::optional<std::int64_t> next_from_ms;
 };
 void write_history_header(HistoryTier tier, HistoryFormat format, std::ostream& out);
-bool export_history_page(HistoryStore& store, HistoryTier tier, std::int64_t from_ms,
-                         std::int64_t to_ms, HistoryFormat format, std::ostream& out,
-                         std::size_t max_rows, ExportPage& page, std::string& error);
+Result<ExportPage, HistoryQueryError> export_history_page(HistoryStore& store, HistoryTier tier,
+                                                          std::int64_t from_ms, std::int64_t to_ms,
+                                                          HistoryFormat format, std::ostream& out,
+                                                          std::size_t max_rows);
 // The alert log entries with from_ms <= t < to_ms, in time order.
-bool export_alerts(HistoryStore& store, std::int64_t from_ms, std::int64_t to_ms,
-                   HistoryFormat format, std::ostream& out, std::string& error);
+Result<void, HistoryQueryError> export_alerts(HistoryStore& store, std::int64_t from_ms,
+                                              std::int64_t to_ms, HistoryFormat format,
+                                              std::ostream& out);
 
 }  // namespace tbgw::platform

@@ -164,6 +164,8 @@ std::string HistoryStore::move_aside() {
   for (const char* side : {"-wal", "-shm"}) {
     const std::string from = file_.string() + side;
     if (std::filesystem::exists(from, ec)) {
+      // Best effort: a -wal or -shm left behind does not match the fresh database's header
+      // salt and SQLite discards it, so its loss costs nothing but the inspection copy.
       (void)::rename(from.c_str(), (target.string() + side).c_str());
     }
   }
@@ -195,38 +197,48 @@ bool HistoryStore::prepare_schema(std::string& why) {
   return true;
 }
 
+const char* to_string(HistoryOpenErrc e) {
+  switch (e) {
+    case HistoryOpenErrc::missing:
+      return "history file missing:";
+    case HistoryOpenErrc::cannot_open:
+      return "history cannot be opened:";
+    case HistoryOpenErrc::unusable:
+      return "history file unusable:";
+    case HistoryOpenErrc::schema:
+      return "history schema not created:";
+  }
+  return "history not available";
+}
+
 HistoryOpenResult HistoryStore::open() {
-  HistoryOpenResult r;
+  std::string detail;
   std::string why;
   if (!open_connection(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, why)) {
-    r.detail = reason_;
-    return r;
+    return make_error(HistoryOpenErrc::cannot_open, 0, reason_);
   }
   const std::string bad = check_file();
   if (!bad.empty()) {
     const std::string moved = move_aside();
-    r.detail = "history " + file_.string() + " is " + bad + "; " + moved;
+    detail = "history " + file_.string() + " is " + bad + "; " + moved;
     if (!open_connection(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, why)) {
-      r.detail += "; " + reason_;
-      return r;
+      return make_error(HistoryOpenErrc::cannot_open, 0, detail + "; " + reason_);
     }
     if (!check_file().empty()) {  // it could not be moved aside: do not write into it
       health_ = HistoryHealth::failed;
-      reason_ = r.detail;
+      reason_ = detail;
       close();
       health_ = HistoryHealth::failed;
-      return r;
+      return make_error(HistoryOpenErrc::unusable, 0, detail);
     }
   }
   if (!prepare_schema(why)) {
-    r.detail += (r.detail.empty() ? "" : "; ") + why;
-    return r;
+    return make_error(HistoryOpenErrc::schema, 0, detail + (detail.empty() ? "" : "; ") + why);
   }
   health_ = HistoryHealth::ok;
   reason_.clear();
-  r.ok = true;
-  if (r.detail.empty()) r.detail = "history opened: " + file_.string();
-  return r;
+  if (detail.empty()) detail = "history opened: " + file_.string();
+  return detail;
 }
 
 bool HistoryStore::insert_batch(const HistoryBatch& batch) {

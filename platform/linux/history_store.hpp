@@ -40,6 +40,7 @@
 #include "core/history/aggregator.hpp"
 #include "core/history/alert_record.hpp"
 #include "core/history/history_record.hpp"
+#include "platform/linux/error.hpp"
 
 struct sqlite3;
 
@@ -90,10 +91,27 @@ struct HistoryStoreStats {
   std::uint64_t moved_aside = 0;
 };
 
-struct HistoryOpenResult {
-  bool ok = false;
-  std::string detail;  // one log line: what was found, what was done
+// Why a range query failed (detail: the file, or SQLite's message).
+enum class HistoryQueryErrc : std::uint8_t {
+  not_open,       // open() or open_read_only() did not succeed (detail: the file)
+  not_aggregate,  // for_each_aggregate() asked for the raw tier
+  query,          // SQLite refused or failed the query (detail: sqlite3_errmsg)
 };
+const char* to_string(HistoryQueryErrc e);
+using HistoryQueryError = Error<HistoryQueryErrc>;
+
+// Why the database cannot be used. The detail is the log line (what was found, what was done,
+// SQLite's reason), truncated at kMaxErrorDetail; reason() keeps it whole.
+enum class HistoryOpenErrc : std::uint8_t {
+  missing,      // open_read_only(): no file
+  cannot_open,  // SQLite cannot open (or create) the file
+  unusable,     // not a history database, and it could not be moved aside
+  schema,       // the tables could not be created
+};
+const char* to_string(HistoryOpenErrc e);
+using HistoryOpenError = Error<HistoryOpenErrc>;
+// On success: one log line, what was found and what was done ("history opened: ...").
+using HistoryOpenResult = Result<std::string, HistoryOpenError>;
 
 class HistoryStore {
  public:
@@ -122,17 +140,17 @@ class HistoryStore {
   std::int64_t alert_count();
 
   // Rows with from_ms <= t < to_ms in time order; `fn` returns false to stop early.
-  bool for_each_raw(std::int64_t from_ms, std::int64_t to_ms,
-                    const std::function<bool(const history::HistoryRecord&)>& fn,
-                    std::string& error);
-  bool for_each_aggregate(HistoryTier tier, std::int64_t from_ms, std::int64_t to_ms,
-                          const std::function<bool(const history::AggregateRow&)>& fn,
-                          std::string& error);
+  Result<void, HistoryQueryError> for_each_raw(
+      std::int64_t from_ms, std::int64_t to_ms,
+      const std::function<bool(const history::HistoryRecord&)>& fn);
+  Result<void, HistoryQueryError> for_each_aggregate(
+      HistoryTier tier, std::int64_t from_ms, std::int64_t to_ms,
+      const std::function<bool(const history::AggregateRow&)>& fn);
   // Alert entries with from_ms <= t < to_ms in time order (insertion order within one ms). A
   // database written before the alert log existed reads as an empty log.
-  bool for_each_alert(std::int64_t from_ms, std::int64_t to_ms,
-                      const std::function<bool(const history::AlertRecord&)>& fn,
-                      std::string& error);
+  Result<void, HistoryQueryError> for_each_alert(
+      std::int64_t from_ms, std::int64_t to_ms,
+      const std::function<bool(const history::AlertRecord&)>& fn);
 
   HistoryHealth health() const { return health_; }
   const std::string& reason() const { return reason_; }

@@ -26,32 +26,44 @@ const char* table_of(HistoryTier t) {
   return sql::kRawTable;
 }
 
+Err<HistoryQueryError> query_failed(sqlite3* db) {
+  return make_error(HistoryQueryErrc::query, 0, sqlite3_errmsg(db));
+}
+
 }  // namespace
 
+const char* to_string(HistoryQueryErrc e) {
+  switch (e) {
+    case HistoryQueryErrc::not_open:
+      return "not open:";
+    case HistoryQueryErrc::not_aggregate:
+      return "raw is not an aggregate tier";
+    case HistoryQueryErrc::query:
+      return "query:";
+  }
+  return "history query failed";
+}
+
 HistoryOpenResult HistoryStore::open_read_only() {
-  HistoryOpenResult r;
   std::error_code ec;
   if (!std::filesystem::exists(file_, ec)) {
-    r.detail = file_.string() + " does not exist (no history recorded in this state directory)";
-    return r;
+    return make_error(
+        HistoryOpenErrc::missing, 0,
+        file_.string() + " does not exist (no history recorded in this state directory)");
   }
   std::string why;
   if (!open_connection(SQLITE_OPEN_READONLY, why)) {
-    r.detail = reason_;
-    return r;
+    return make_error(HistoryOpenErrc::cannot_open, 0, reason_);
   }
   const std::string bad = check_file();
   if (!bad.empty()) {
-    r.detail = file_.string() + " is " + bad;
     close();
     health_ = HistoryHealth::failed;
-    reason_ = r.detail;
-    return r;
+    reason_ = file_.string() + " is " + bad;
+    return make_error(HistoryOpenErrc::unusable, 0, reason_);
   }
   health_ = HistoryHealth::ok;
-  r.ok = true;
-  r.detail = "history opened read-only: " + file_.string();
-  return r;
+  return "history opened read-only: " + file_.string();
 }
 
 std::string HistoryStore::integrity_check() {
@@ -85,6 +97,8 @@ std::uint64_t HistoryStore::used_bytes() {
 std::int64_t HistoryStore::row_count(HistoryTier t) {
   std::int64_t n = 0;
   if (db_ == nullptr) return 0;
+  // A failed count reads as 0 ("nothing known"); the query error itself shows on the next
+  // write or read, which report it.
   (void)sql::query_int(db_, std::string("SELECT count(*) FROM ") + table_of(t), n);
   return n;
 }
@@ -102,17 +116,18 @@ bool HistoryStore::has_alert_table() {
 std::int64_t HistoryStore::alert_count() {
   std::int64_t n = 0;
   if (db_ == nullptr || !has_alert_table()) return 0;
+  // As in row_count(): a failed count reads as 0.
   (void)sql::query_int(db_, std::string("SELECT count(*) FROM ") + sql::kAlertTable, n);
   return n;
 }
 
-bool HistoryStore::for_each_alert(std::int64_t from_ms, std::int64_t to_ms,
-                                  const std::function<bool(const history::AlertRecord&)>& fn,
-                                  std::string& error) {
-  if (db_ == nullptr) return error = file_.string() + ": not open", false;
-  if (!has_alert_table()) return true;  // written before the alert log existed
+Result<void, HistoryQueryError> HistoryStore::for_each_alert(
+    std::int64_t from_ms, std::int64_t to_ms,
+    const std::function<bool(const history::AlertRecord&)>& fn) {
+  if (db_ == nullptr) return make_error(HistoryQueryErrc::not_open, 0, file_.native());
+  if (!has_alert_table()) return {};  // written before the alert log existed
   sql::Stmt s(db_, sql::select_alert_sql());
-  if (!s.ok()) return error = std::string("query: ") + sqlite3_errmsg(db_), false;
+  if (!s.ok()) return query_failed(db_);
   sqlite3_bind_int64(s.get(), 1, from_ms);
   sqlite3_bind_int64(s.get(), 2, to_ms);
   const auto text = [&](int col) {
@@ -137,18 +152,18 @@ bool HistoryStore::for_each_alert(std::int64_t from_ms, std::int64_t to_ms,
     a.value = real(5);
     a.threshold = real(6);
     a.set_message(text(7));
-    if (!fn(a)) return true;
+    if (!fn(a)) return {};
   }
-  if (rc != SQLITE_DONE) return error = std::string("query: ") + sqlite3_errmsg(db_), false;
-  return true;
+  if (rc != SQLITE_DONE) return query_failed(db_);
+  return {};
 }
 
-bool HistoryStore::for_each_raw(std::int64_t from_ms, std::int64_t to_ms,
-                                const std::function<bool(const history::HistoryRecord&)>& fn,
-                                std::string& error) {
-  if (db_ == nullptr) return error = file_.string() + ": not open", false;
+Result<void, HistoryQueryError> HistoryStore::for_each_raw(
+    std::int64_t from_ms, std::int64_t to_ms,
+    const std::function<bool(const history::HistoryRecord&)>& fn) {
+  if (db_ == nullptr) return make_error(HistoryQueryErrc::not_open, 0, file_.native());
   sql::Stmt s(db_, sql::select_raw_sql());
-  if (!s.ok()) return error = std::string("query: ") + sqlite3_errmsg(db_), false;
+  if (!s.ok()) return query_failed(db_);
   sqlite3_bind_int64(s.get(), 1, from_ms);
   sqlite3_bind_int64(s.get(), 2, to_ms);
   int rc = SQLITE_OK;
@@ -160,19 +175,19 @@ bool HistoryStore::for_each_raw(std::int64_t from_ms, std::int64_t to_ms,
     for (std::size_t i = 0; i < kFieldCount; ++i) {
       r.values[i] = sql::column_value(s.get(), static_cast<int>(3 + i), kFields[i].scale);
     }
-    if (!fn(r)) return true;
+    if (!fn(r)) return {};
   }
-  if (rc != SQLITE_DONE) return error = std::string("query: ") + sqlite3_errmsg(db_), false;
-  return true;
+  if (rc != SQLITE_DONE) return query_failed(db_);
+  return {};
 }
 
-bool HistoryStore::for_each_aggregate(HistoryTier tier, std::int64_t from_ms, std::int64_t to_ms,
-                                      const std::function<bool(const history::AggregateRow&)>& fn,
-                                      std::string& error) {
-  if (db_ == nullptr) return error = file_.string() + ": not open", false;
-  if (tier == HistoryTier::raw) return error = "raw is not an aggregate tier", false;
+Result<void, HistoryQueryError> HistoryStore::for_each_aggregate(
+    HistoryTier tier, std::int64_t from_ms, std::int64_t to_ms,
+    const std::function<bool(const history::AggregateRow&)>& fn) {
+  if (db_ == nullptr) return make_error(HistoryQueryErrc::not_open, 0, file_.native());
+  if (tier == HistoryTier::raw) return make_error(HistoryQueryErrc::not_aggregate);
   sql::Stmt s(db_, sql::select_aggregate_sql(table_of(tier)));
-  if (!s.ok()) return error = std::string("query: ") + sqlite3_errmsg(db_), false;
+  if (!s.ok()) return query_failed(db_);
   sqlite3_bind_int64(s.get(), 1, from_ms);
   sqlite3_bind_int64(s.get(), 2, to_ms);
   int rc = SQLITE_OK;
@@ -188,10 +203,10 @@ bool HistoryStore::for_each_aggregate(HistoryTier tier, std::int64_t from_ms, st
       r.mean[i] = sql::column_value(s.get(), at + 1, kFields[i].scale);
       r.max[i] = sql::column_value(s.get(), at + 2, kFields[i].scale);
     }
-    if (!fn(r)) return true;
+    if (!fn(r)) return {};
   }
-  if (rc != SQLITE_DONE) return error = std::string("query: ") + sqlite3_errmsg(db_), false;
-  return true;
+  if (rc != SQLITE_DONE) return query_failed(db_);
+  return {};
 }
 
 }  // namespace tbgw::platform

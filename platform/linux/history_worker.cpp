@@ -99,7 +99,10 @@ void HistoryWorker::write_batch(HistoryBatch& batch, Clock::time_point& retry_at
   std::uint64_t us = 0;
   if (store_.health() == HistoryHealth::ok || now >= retry_at || space_returned()) {
     if (store_.health() != HistoryHealth::ok && store_.health() != HistoryHealth::closed) {
-      (void)store_.open();  // a retry starts from a fresh connection
+      // A retry starts from a fresh connection. Its failure needs no handling here: open() has
+      // set health() and reason(), which the write below (refused while not open) and the
+      // status copied after it report.
+      (void)store_.open();
     }
     ok = store_.write(batch);
     us = static_cast<std::uint64_t>(
@@ -130,11 +133,11 @@ void HistoryWorker::write_batch(HistoryBatch& batch, Clock::time_point& retry_at
 void HistoryWorker::run() {
   const HistoryOpenResult opened = store_.open();
   tiers_.seed(store_.last_time_ms());
-  Clock::time_point retry_at = opened.ok ? Clock::time_point{} : Clock::now();
+  Clock::time_point retry_at = opened ? Clock::time_point{} : Clock::now();
   {
     std::lock_guard lock(mutex_);
     status_.running = true;
-    status_.open_detail = opened.detail;
+    status_.open_detail = opened ? *opened : to_string(opened.error());
     status_.health = store_.health();
     status_.reason = store_.reason();
     status_.store = store_.stats();

@@ -6,7 +6,7 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
+#include <string_view>
 
 namespace tbgw::platform {
 
@@ -14,30 +14,21 @@ PseudoTerminal::~PseudoTerminal() {
   close();
 }
 
-bool PseudoTerminal::open(std::string& error) {
+Result<void, TtyError> PseudoTerminal::open() {
   close();
   const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-  if (master < 0) {
-    error = std::string("posix_openpt: ") + std::strerror(errno);
-    return false;
-  }
-  if (::grantpt(master) != 0 || ::unlockpt(master) != 0) {
-    error = std::string("grantpt/unlockpt: ") + std::strerror(errno);
+  if (master < 0) return make_error(TtyErrc::openpt, errno);
+  auto fail = [master](TtyErrc what, int err, std::string_view detail = {}) {
     ::close(master);
-    return false;
-  }
+    return make_error(what, err, detail);
+  };
+  if (::grantpt(master) != 0 || ::unlockpt(master) != 0) return fail(TtyErrc::grantpt, errno);
   char name[128] = {};
-  if (::ptsname_r(master, name, sizeof name) != 0) {
-    error = std::string("ptsname_r: ") + std::strerror(errno);
-    ::close(master);
-    return false;
+  if (const int rc = ::ptsname_r(master, name, sizeof name); rc != 0) {
+    return fail(TtyErrc::ptsname, rc);
   }
   const int slave = ::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (slave < 0) {
-    error = std::string("open ") + name + ": " + std::strerror(errno);
-    ::close(master);
-    return false;
-  }
+  if (slave < 0) return fail(TtyErrc::open_slave, errno, name);
   termios tio{};
   if (::tcgetattr(slave, &tio) == 0) {
     ::cfmakeraw(&tio);
@@ -46,7 +37,7 @@ bool PseudoTerminal::open(std::string& error) {
   master_fd_ = master;
   slave_keepalive_fd_ = slave;
   slave_path_ = name;
-  return true;
+  return {};
 }
 
 void PseudoTerminal::close() {

@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "platform/linux/tty_error.hpp"
+
 namespace tbgw::platform {
 
 class PseudoTerminal {
@@ -18,8 +20,8 @@ class PseudoTerminal {
 
   // Opens a new master (non-blocking) and keeps a slave descriptor open so that the master
   // does not see EIO while no client has the slave open yet (a gateway that restarts must
-  // find the simulator still there). Returns false with `error` set on failure.
-  bool open(std::string& error);
+  // find the simulator still there).
+  Result<void, TtyError> open();
   void close();
 
   int master_fd() const { return master_fd_; }

@@ -59,11 +59,13 @@ bool SerialLink::is_open() const {
 void SerialLink::try_open() {
   if (stopped_) return;
   SerialPort port;
-  std::string error;
-  if (!port.open(path_, baud_, error)) {
+  if (const auto opened = port.open(path_, baud_); !opened) {
     ++stats_.open_failures;
     // Say it once per outage, not once per retry: a missing adapter must not flood the log.
-    if (!reported_open_failure_ && callbacks_.on_port_state) callbacks_.on_port_state(false, error);
+    if (!reported_open_failure_ && callbacks_.on_port_state) {
+      callbacks_.on_port_state(
+          false, "cannot open serial port " + path_ + ": " + to_string(opened.error()));
+    }
     reported_open_failure_ = true;
     schedule_reopen();
     return;

@@ -7,35 +7,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <string>
 #include <utility>
 
 namespace tbgw::platform {
-
-namespace {
-
-std::string explain_open_error(const std::string& path, int err) {
-  std::string msg = "cannot open serial port " + path + ": " + std::strerror(err);
-  switch (err) {
-    case ENOENT:
-      msg +=
-          " (no such device: is the USB-serial adapter plugged in? prefer a stable name "
-          "under /dev/serial/by-id/)";
-      break;
-    case EACCES:
-    case EPERM:
-      msg += " (permission denied: add the user to the 'dialout' group)";
-      break;
-    case EBUSY:
-      msg += " (device busy: another program holds it)";
-      break;
-    default:
-      break;
-  }
-  return msg;
-}
-
-}  // namespace
 
 bool baud_to_speed(int baud, unsigned& speed) {
   switch (baud) {
@@ -78,38 +53,26 @@ SerialPort& SerialPort::operator=(SerialPort&& other) noexcept {
   return *this;
 }
 
-bool SerialPort::open(const std::string& path, int baud, std::string& error) {
+Result<void, TtyError> SerialPort::open(const std::string& path, int baud) {
   close();
   unsigned speed = 0;
   if (!baud_to_speed(baud, speed)) {
-    error = "unsupported baud rate " + std::to_string(baud);
-    return false;
+    return make_error(TtyErrc::unsupported_baud, 0, std::to_string(baud));
   }
   const int fd = ::open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    error = explain_open_error(path, errno);
-    return false;
-  }
-  auto fail = [&](const char* what) {
-    error = "cannot configure serial port " + path + ": " + what + ": " + std::strerror(errno);
+  if (fd < 0) return make_error(TtyErrc::open, errno);
+  auto fail = [&](TtyErrc what, int err) {
     ::close(fd);
-    return false;
+    return make_error(what, err);
   };
-  if (::isatty(fd) == 0) {
-    errno = ENOTTY;
-    return fail("not a terminal device");
-  }
+  if (::isatty(fd) == 0) return fail(TtyErrc::not_a_tty, ENOTTY);
   // Advisory lock: two readers on one TinyBMS would steal each other's replies.
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    if (errno == EWOULDBLOCK) {
-      error = "serial port " + path + " is in use by another process (flock)";
-      ::close(fd);
-      return false;
-    }
-    return fail("flock");
+    return fail(errno == EWOULDBLOCK ? TtyErrc::in_use : TtyErrc::flock,
+                errno == EWOULDBLOCK ? 0 : errno);
   }
   termios tio{};
-  if (::tcgetattr(fd, &tio) != 0) return fail("tcgetattr");
+  if (::tcgetattr(fd, &tio) != 0) return fail(TtyErrc::tcgetattr, errno);
   ::cfmakeraw(&tio);
   tio.c_cflag &= ~static_cast<tcflag_t>(PARENB | CSTOPB | CSIZE | CRTSCTS);
   tio.c_cflag |= CS8 | CLOCAL | CREAD;
@@ -119,13 +82,13 @@ bool SerialPort::open(const std::string& path, int baud, std::string& error) {
   tio.c_cc[VMIN] = 1;
   tio.c_cc[VTIME] = 0;
   if (::cfsetispeed(&tio, speed) != 0 || ::cfsetospeed(&tio, speed) != 0) {
-    return fail("cfsetspeed");
+    return fail(TtyErrc::cfsetspeed, errno);
   }
-  if (::tcsetattr(fd, TCSANOW, &tio) != 0) return fail("tcsetattr");
+  if (::tcsetattr(fd, TCSANOW, &tio) != 0) return fail(TtyErrc::tcsetattr, errno);
   ::tcflush(fd, TCIOFLUSH);  // stale bytes (e.g. broadcast mode) from before we opened
   fd_ = fd;
   path_ = path;
-  return true;
+  return {};
 }
 
 void SerialPort::close() {

@@ -9,6 +9,8 @@
 
 #include <string>
 
+#include "platform/linux/tty_error.hpp"
+
 namespace tbgw::platform {
 
 class SerialPort {
@@ -20,9 +22,10 @@ class SerialPort {
   SerialPort(const SerialPort&) = delete;
   SerialPort& operator=(const SerialPort&) = delete;
 
-  // Opens and configures `path`. On failure returns false and sets `error` to a sentence an
-  // installer can act on (missing device, permission -> dialout group, busy, not a tty).
-  bool open(const std::string& path, int baud, std::string& error);
+  // Opens and configures `path`. On failure, to_string() of the error is a sentence an
+  // installer can act on (missing device, permission -> dialout group, busy, not a tty); the
+  // caller puts the path in front of it.
+  Result<void, TtyError> open(const std::string& path, int baud);
   void close();
 
   bool is_open() const { return fd_ >= 0; }

@@ -145,11 +145,11 @@ int main(int argc, char** argv) {
 
   asio::io_context io;
   tbgw::sim::SimulatorHost host(io, config);
-  std::string error;
-  const bool opened =
-      port.empty() ? host.open_pty(error) : host.open_port(port, config.baud, error);
+  const auto opened = port.empty() ? host.open_pty() : host.open_port(port, config.baud);
   if (!opened) {
-    std::fprintf(stderr, "tinybms-sim: %s\n", error.c_str());
+    const std::string device = port.empty() ? "pseudo-terminal" : port;
+    std::fprintf(stderr, "tinybms-sim: %s: %s\n", device.c_str(),
+                 tbgw::platform::to_string(opened.error()).c_str());
     return 1;
   }
   for (const auto& f : faults) {

@@ -17,29 +17,23 @@ SimulatorHost::~SimulatorHost() {
   stop();
 }
 
-bool SimulatorHost::open_pty(std::string& error) {
-  if (!pty_.open(error)) return false;
+Result<void, platform::TtyError> SimulatorHost::open_pty() {
+  if (auto opened = pty_.open(); !opened) return opened;
   // The host writes with plain write(2) on the master; Asio only watches readability.
   boost::system::error_code ec;
   stream_.assign(::dup(pty_.master_fd()), ec);
-  if (ec) {
-    error = "cannot watch pty: " + ec.message();
-    return false;
-  }
+  if (ec) return platform::make_error(platform::TtyErrc::watch, ec.value(), "pty");
   device_path_ = pty_.slave_path();
-  return true;
+  return {};
 }
 
-bool SimulatorHost::open_port(const std::string& path, int baud, std::string& error) {
-  if (!port_.open(path, baud, error)) return false;
+Result<void, platform::TtyError> SimulatorHost::open_port(const std::string& path, int baud) {
+  if (auto opened = port_.open(path, baud); !opened) return opened;
   boost::system::error_code ec;
   stream_.assign(::dup(port_.fd()), ec);
-  if (ec) {
-    error = "cannot watch serial port: " + ec.message();
-    return false;
-  }
+  if (ec) return platform::make_error(platform::TtyErrc::watch, ec.value(), "serial port");
   device_path_ = path;
-  return true;
+  return {};
 }
 
 void SimulatorHost::start() {

@@ -29,9 +29,9 @@ class SimulatorHost {
   SimulatorHost& operator=(const SimulatorHost&) = delete;
 
   // Opens a new pseudo-terminal; its slave path is then in device_path().
-  bool open_pty(std::string& error);
+  Result<void, platform::TtyError> open_pty();
   // Or serves a real serial device (a TinyBMS client on the other end of a null-modem cable).
-  bool open_port(const std::string& path, int baud, std::string& error);
+  Result<void, platform::TtyError> open_port(const std::string& path, int baud);
 
   void start();
   void stop();

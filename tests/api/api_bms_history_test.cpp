@@ -289,7 +289,7 @@ std::int64_t history_base_ms() {
 
 void write_history(const std::filesystem::path& dir) {
   platform::HistoryStore store(dir);
-  ASSERT_TRUE(store.open().ok);
+  ASSERT_TRUE(store.open().ok());
   platform::HistoryBatch b;
   for (int i = 0; i < kRows; ++i) {
     history::HistoryRecord r;

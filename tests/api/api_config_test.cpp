@@ -15,12 +15,14 @@ namespace {
 // The saved file as key -> JSON value (every key: defaults for those not written).
 json saved_config(const ApiHarness& h) {
   const std::string text = h.config_file_text();
-  const auto parsed = text == "<absent>" ? platform::ConfigParseResult{true, {}, 1, {}}
-                                         : platform::config_from_json(text);
-  EXPECT_TRUE(parsed.ok);
+  const auto parsed =
+      text == "<absent>"
+          ? Result<platform::ParsedConfig, platform::ConfigFileError>(platform::ParsedConfig{{}, 1})
+          : platform::config_from_json(text);
+  EXPECT_TRUE(parsed.ok());
   json out = json::object();
   for (const auto& k : config::schema()) {
-    const auto v = k.get(parsed.config);
+    const auto v = k.get(parsed ? parsed->config : config::GatewayConfig{});
     switch (v.index()) {
       case 0:
         out[std::string(k.key)] = std::get<bool>(v);

@@ -22,6 +22,7 @@
 #include "app/gateway_services.hpp"
 #include "app/sim_setup.hpp"
 #include "core/config/config_validate.hpp"
+#include "integration/error_text.hpp"
 #include "integration/temp_dir.hpp"
 
 namespace tbgw::test {
@@ -41,16 +42,17 @@ class ApiHarness {
     options_.simulate = true;
     options_.sim.cells = 16;
     if (before_start) before_start(dir_.path());
-    app::LoadedConfig loaded = app::load_config(options_, dir_.path());
-    EXPECT_TRUE(loaded.ok);
-    config::GatewayConfig cfg = loaded.config;
+    const auto loaded = app::load_config(options_, dir_.path());
+    EXPECT_TRUE(loaded.ok());
+    config::GatewayConfig cfg = loaded ? loaded->config : config::GatewayConfig{};
     const std::string can_spec = "log:" + (dir_.path() / "can.log").string();
     EXPECT_TRUE(config::set(cfg, "can.backend", std::string_view(can_spec)).ok());
-    std::string error;
-    sim_ = app::start_simulator(io_, options_.sim, error);
-    EXPECT_TRUE(sim_) << error;
+    auto started = app::start_simulator(io_, options_.sim);
+    EXPECT_TRUE(started) << test::error_text(started);
+    if (started) sim_ = std::move(*started);
     gateway_ = std::make_unique<app::Gateway>(io_, options_, cfg, dir_.path(), sim_->device_path());
-    EXPECT_TRUE(gateway_->start(error)) << error;
+    const auto started_gateway = gateway_->start();
+    EXPECT_TRUE(started_gateway) << test::error_text(started_gateway);
     router_ = std::make_unique<app::api::ApiRouter>(io_, gateway_->services());
   }
 

@@ -29,7 +29,7 @@ std::int64_t first_row_ms() {
 
 void store_rows(const std::filesystem::path& dir, std::int64_t first_ms) {
   platform::HistoryStore store(dir);
-  ASSERT_TRUE(store.open().ok);
+  ASSERT_TRUE(store.open().ok());
   platform::HistoryBatch batch;
   for (int i = 0; i < kRows; ++i) {
     history::HistoryRecord r;

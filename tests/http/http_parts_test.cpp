@@ -10,6 +10,7 @@
 #include "app/http/login_limiter.hpp"
 #include "app/http/request_path.hpp"
 #include "app/http/session_table.hpp"
+#include "integration/error_text.hpp"
 #include "integration/temp_dir.hpp"
 
 namespace tbgw::app::http {
@@ -42,7 +43,13 @@ TEST(RequestPath, GIVEN_targets_WHEN_decoded_THEN_good_ones_pass_and_bad_ones_ar
   for (const auto& r : rows) {
     DecodedTarget t;
     std::string error;
-    EXPECT_EQ(decode_target(r.target, t, error), r.ok) << r.target;
+    const auto decoded = decode_target(r.target);
+    if (decoded) {
+      t = *decoded;
+    } else {
+      error = to_string(decoded.error());
+    }
+    EXPECT_EQ(decoded.ok(), r.ok) << r.target;
     if (r.ok) {
       EXPECT_EQ(t.path, r.path);
     } else {
@@ -134,9 +141,12 @@ TEST(AuthFile, GIVEN_a_password_and_tokens_WHEN_saved_and_loaded_THEN_they_verif
   const std::string secret = new_token_secret();
   d.tokens.push_back({"grafana", sha256_hex(secret), true, "2026-11-28T12:00:00Z"});
   std::string error;
-  ASSERT_TRUE(save_auth_file(dir.path() / "auth.json", d, error)) << error;
+  const auto saved = save_auth_file(dir.path() / "auth.json", d);
+  ASSERT_TRUE(saved) << tbgw::test::error_text(saved);
   AuthData back;
-  ASSERT_TRUE(load_auth_file(dir.path() / "auth.json", back, error)) << error;
+  auto loaded = load_auth_file(dir.path() / "auth.json");
+  ASSERT_TRUE(loaded) << tbgw::test::error_text(loaded);
+  back = *loaded;
   EXPECT_TRUE(verify_password(back.admin, "correct horse"));
   EXPECT_FALSE(verify_password(back.admin, "correct horsE"));
   EXPECT_EQ(back.admin.iterations, kPbkdf2Iterations);
@@ -146,7 +156,9 @@ TEST(AuthFile, GIVEN_a_password_and_tokens_WHEN_saved_and_loaded_THEN_they_verif
   EXPECT_NE(store.find_token(secret), nullptr);
   EXPECT_EQ(store.find_token(secret + "x"), nullptr);
   std::ofstream(dir.path() / "auth.json") << "{\"version\":1,\"tokens\":[{\"name\":1}]}";
-  EXPECT_FALSE(load_auth_file(dir.path() / "auth.json", back, error));
+  const auto corrupt = load_auth_file(dir.path() / "auth.json");
+  if (!corrupt) error = platform::to_string(corrupt.error());
+  EXPECT_FALSE(corrupt);
   EXPECT_FALSE(error.empty());
 }
 

@@ -22,6 +22,25 @@ namespace fs = std::filesystem;
 
 using test::TempDir;
 
+// The Result-returning API as the bool-and-message form these tests were written against.
+bool write_file_atomically(const fs::path& path, std::string_view bytes, std::string& error,
+                           const AtomicWriteOptions& options = {}) {
+  const auto r = platform::write_file_atomically(path, bytes, options);
+  if (!r) error = to_string(r.error());
+  return r.ok();
+}
+
+bool read_small_file(const fs::path& path, std::string& bytes, std::string& error,
+                     std::size_t max_bytes = 1U << 20) {
+  auto r = platform::read_small_file(path, max_bytes);
+  if (!r) {
+    error = to_string(r.error());
+    return false;
+  }
+  bytes = std::move(*r);
+  return true;
+}
+
 std::string read_text(const fs::path& p) {
   std::string bytes;
   std::string error;

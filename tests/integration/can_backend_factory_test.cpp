@@ -21,6 +21,28 @@ struct GoodCase {
   const char* describe;
 };
 
+// The Result-returning API as the pointer-and-message form these tests were written against.
+bool parse_can_spec(std::string_view text, CanSpec& out, std::string& error) {
+  auto r = platform::parse_can_spec(text);
+  if (!r) {
+    error = to_string(r.error());
+    return false;
+  }
+  out = std::move(*r);
+  return true;
+}
+
+std::unique_ptr<platform::CanBackend> make_can_backend(
+    boost::asio::io_context& io, std::string_view spec, std::string& error,
+    const platform::CanBackendOptions& options = {}) {
+  auto r = platform::make_can_backend(io, spec, options);
+  if (!r) {
+    error = to_string(r.error());
+    return nullptr;
+  }
+  return std::move(*r);
+}
+
 TEST(CanBackendFactory, GivenEachAcceptedFormWhenParsedThenTheBackendMatches) {
   const GoodCase cases[] = {
       {"socketcan:can0", CanSpec::Kind::socketcan, "can0", 115200, "socketcan can0"},
@@ -38,11 +60,11 @@ TEST(CanBackendFactory, GivenEachAcceptedFormWhenParsedThenTheBackendMatches) {
   for (const auto& c : cases) {
     CanSpec spec;
     std::string error;
-    ASSERT_TRUE(platform::parse_can_spec(c.spec, spec, error)) << c.spec << ": " << error;
+    ASSERT_TRUE(parse_can_spec(c.spec, spec, error)) << c.spec << ": " << error;
     EXPECT_EQ(spec.kind, c.kind) << c.spec;
     EXPECT_EQ(spec.target, c.target) << c.spec;
     EXPECT_EQ(spec.tty_baud, c.baud) << c.spec;
-    auto backend = platform::make_can_backend(io, c.spec, error);
+    auto backend = make_can_backend(io, c.spec, error);
     ASSERT_NE(backend, nullptr) << error;
     EXPECT_EQ(backend->describe(), c.describe);
   }
@@ -65,7 +87,7 @@ TEST(CanBackendFactory, GivenAnythingElseWhenParsedThenTheErrorNamesTheAcceptedF
   boost::asio::io_context io;
   for (const auto& [spec, why] : cases) {
     std::string error;
-    EXPECT_EQ(platform::make_can_backend(io, spec, error), nullptr) << spec;
+    EXPECT_EQ(make_can_backend(io, spec, error), nullptr) << spec;
     EXPECT_NE(error.find(why), std::string::npos) << spec << " -> " << error;
     EXPECT_NE(error.find("socketcan:IFACE, slcan:TTY[@BAUD], log:FILE or log:-"), std::string::npos)
         << error;
@@ -75,7 +97,7 @@ TEST(CanBackendFactory, GivenAnythingElseWhenParsedThenTheErrorNamesTheAcceptedF
 TEST(CanBackendFactory, GivenAnInvalidLogInterfaceNameWhenBuiltThenItIsRefused) {
   boost::asio::io_context io;
   std::string error;
-  EXPECT_EQ(platform::make_can_backend(io, "log:-", error, {.log_interface = "a b"}), nullptr);
+  EXPECT_EQ(make_can_backend(io, "log:-", error, {.log_interface = "a b"}), nullptr);
   EXPECT_NE(error.find("interface name"), std::string::npos) << error;
 }
 
@@ -83,7 +105,7 @@ TEST(SocketCanBackend, GivenAMissingInterfaceWhenStartedThenHealthIsErrorWithARe
   // Missing interface, or no CAN in this kernel: either way an error to retry, not a crash.
   boost::asio::io_context io;
   std::string error;
-  auto backend = platform::make_can_backend(io, "socketcan:tbgwnone0", error);
+  auto backend = make_can_backend(io, "socketcan:tbgwnone0", error);
   ASSERT_NE(backend, nullptr) << error;
   backend->start();
   EXPECT_EQ(backend->health().level, platform::CanHealth::error);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "integration/can_output_harness.hpp"
+#include "integration/error_text.hpp"
 #include "integration/process.hpp"
 #include "platform/linux/can_output.hpp"
 #include "platform/linux/can_slcan.hpp"
@@ -51,9 +52,9 @@ CanFrame frame(std::uint32_t id, std::vector<std::uint8_t> bytes) {
 class AdapterSide {
  public:
   AdapterSide(asio::io_context& io, std::string name) : stream_(io), name_(std::move(name)) {
-    std::string error;
-    ok_ = pty_.open(error);
-    EXPECT_TRUE(ok_) << error;
+    const auto opened = pty_.open();
+    ok_ = opened.ok();
+    EXPECT_TRUE(ok_) << test::error_text(opened);
     if (ok_) stream_.assign(::dup(pty_.master_fd()));
   }
   ~AdapterSide() {

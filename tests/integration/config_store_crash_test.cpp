@@ -54,7 +54,7 @@ pid_t spawn_saver(const std::filesystem::path& dir, std::int64_t first) {
   if (pid == 0) {
     ConfigStore child(dir);
     for (std::int64_t n = first;; ++n) {
-      if (!child.save(numbered(n)).ok) ::_exit(3);
+      if (!child.save(numbered(n)).ok()) ::_exit(3);
     }
   }
   return pid;
@@ -74,7 +74,7 @@ TEST(ConfigStoreCrash, GIVEN_saves_killed_at_random_moments_WHEN_loaded_THEN_old
   std::vector<std::chrono::nanoseconds> times;
   for (; last_seen < 5; ++last_seen) {
     const auto t0 = std::chrono::steady_clock::now();
-    ASSERT_TRUE(store.save(numbered(last_seen + 1)).ok);
+    ASSERT_TRUE(store.save(numbered(last_seen + 1)).ok());
     times.push_back(std::chrono::steady_clock::now() - t0);
   }
   std::sort(times.begin(), times.end());

@@ -29,6 +29,19 @@ using test::read_text;
 using test::TempStateDir;
 using test::write_text;
 
+// The Result-returning save() as the fields these tests were written against.
+struct ConfigSaveResult {
+  bool ok = false;
+  std::string error;
+  std::string warning;
+};
+
+ConfigSaveResult save(ConfigStore& store, const GatewayConfig& config) {
+  const auto r = store.save(config);
+  if (!r) return {false, to_string(r.error()), ""};
+  return {true, "", r->warning};
+}
+
 GatewayConfig sample() {
   GatewayConfig c;
   const config::ConfigSetting batch[] = {{"poll.live_interval_ms", std::int64_t{500}},
@@ -57,7 +70,7 @@ int run_in_child(const std::function<int()>& body) {
 TEST(ConfigStore, GIVEN_config_WHEN_saved_and_loaded_THEN_identical_and_only_changes_stored) {
   TempStateDir dir;
   ConfigStore store(dir.path());
-  const ConfigSaveResult saved = store.save(sample());
+  const ConfigSaveResult saved = save(store, sample());
   ASSERT_TRUE(saved.ok) << saved.error;
   EXPECT_EQ(saved.warning, "");
 
@@ -119,7 +132,7 @@ TEST(ConfigStore, GIVEN_bad_file_and_last_good_copy_WHEN_loaded_THEN_last_good_u
     SCOPED_TRACE(bad.name);
     TempStateDir dir;
     ConfigStore store(dir.path());
-    ASSERT_TRUE(store.save(sample()).ok);
+    ASSERT_TRUE(save(store, sample()).ok);
     write_text(store.config_path(), bad.content);
 
     const ConfigLoadResult r = store.load();
@@ -162,7 +175,7 @@ TEST(ConfigStore, GIVEN_bad_file_and_bad_last_good_WHEN_loaded_THEN_defaults_and
 TEST(ConfigStore, GIVEN_hand_edited_valid_file_WHEN_loaded_THEN_it_becomes_last_good) {
   TempStateDir dir;
   ConfigStore store(dir.path());
-  ASSERT_TRUE(store.save(sample()).ok);
+  ASSERT_TRUE(save(store, sample()).ok);
   const std::string edited = R"({"schema_version": 1, "settings": {"log.level": "debug"}})";
   write_text(store.config_path(), edited);
   const ConfigLoadResult r = store.load();
@@ -174,7 +187,7 @@ TEST(ConfigStore, GIVEN_hand_edited_valid_file_WHEN_loaded_THEN_it_becomes_last_
 TEST(ConfigStore, GIVEN_leftover_temp_file_WHEN_loaded_THEN_removed_and_noted) {
   TempStateDir dir;
   ConfigStore store(dir.path());
-  ASSERT_TRUE(store.save(sample()).ok);
+  ASSERT_TRUE(save(store, sample()).ok);
   const auto temp = dir.path() / "config.json.tmp";
   write_text(temp, R"({"schema_version": 1, "sett)");
   const ConfigLoadResult r = store.load();
@@ -197,12 +210,12 @@ TEST(ConfigStore, GIVEN_version_0_file_WHEN_loaded_THEN_migrated_and_noted) {
 TEST(ConfigStore, GIVEN_temp_path_blocked_WHEN_saved_THEN_error_and_old_file_intact) {
   TempStateDir dir;
   ConfigStore store(dir.path());
-  ASSERT_TRUE(store.save(sample()).ok);
+  ASSERT_TRUE(save(store, sample()).ok);
   const std::string before = read_text(store.config_path());
   // open(O_WRONLY) on a directory fails with EISDIR.
   std::filesystem::create_directory(dir.path() / "config.json.tmp");
 
-  const ConfigSaveResult r = store.save(config::defaults());
+  const ConfigSaveResult r = save(store, config::defaults());
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("config.json.tmp: Is a directory"), std::string::npos) << r.error;
   EXPECT_EQ(read_text(store.config_path()), before);
@@ -211,7 +224,7 @@ TEST(ConfigStore, GIVEN_temp_path_blocked_WHEN_saved_THEN_error_and_old_file_int
 TEST(ConfigStore, GIVEN_disk_that_takes_only_16_bytes_WHEN_saved_THEN_old_file_intact) {
   TempStateDir dir;
   ConfigStore store(dir.path());
-  ASSERT_TRUE(store.save(sample()).ok);
+  ASSERT_TRUE(save(store, sample()).ok);
   const std::string before = read_text(store.config_path());
 
   // A file size limit makes write() fail (EFBIG) like a full disk (ENOSPC) does.
@@ -219,7 +232,7 @@ TEST(ConfigStore, GIVEN_disk_that_takes_only_16_bytes_WHEN_saved_THEN_old_file_i
     ::signal(SIGXFSZ, SIG_IGN);
     const rlimit limit{16, 16};
     ::setrlimit(RLIMIT_FSIZE, &limit);
-    const ConfigSaveResult r = store.save(config::defaults());
+    const ConfigSaveResult r = save(store, config::defaults());
     return r.ok ? 0 : r.error.find(std::strerror(EFBIG)) != std::string::npos ? EFBIG : 1;
   });
   EXPECT_EQ(code, EFBIG);
@@ -231,7 +244,7 @@ TEST(ConfigStore, GIVEN_disk_that_takes_only_16_bytes_WHEN_saved_THEN_old_file_i
 TEST(ConfigStore, GIVEN_read_only_directory_WHEN_saved_THEN_access_error_and_old_file_intact) {
   TempStateDir dir;
   ConfigStore store(dir.path());
-  ASSERT_TRUE(store.save(sample()).ok);
+  ASSERT_TRUE(save(store, sample()).ok);
   const std::string before = read_text(store.config_path());
   ::chmod(dir.path().c_str(), 0555);
 
@@ -241,7 +254,7 @@ TEST(ConfigStore, GIVEN_read_only_directory_WHEN_saved_THEN_access_error_and_old
     if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) {
       return kCannotDropRoot;
     }
-    const ConfigSaveResult r = store.save(config::defaults());
+    const ConfigSaveResult r = save(store, config::defaults());
     return r.ok ? 0 : r.error.find(std::strerror(EACCES)) != std::string::npos ? EACCES : 1;
   });
   ::chmod(dir.path().c_str(), 0755);
@@ -256,7 +269,7 @@ TEST(ConfigStore, GIVEN_invalid_config_WHEN_saved_THEN_refused_and_nothing_writt
   ConfigStore store(dir.path());
   GatewayConfig bad;
   bad.poll_live_interval_ms = 5;  // bypasses apply_settings(); save() validates again
-  const ConfigSaveResult r = store.save(bad);
+  const ConfigSaveResult r = save(store, bad);
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("poll.live_interval_ms: 5 is out of range"), std::string::npos) << r.error;
   EXPECT_FALSE(std::filesystem::exists(store.config_path()));
@@ -265,7 +278,7 @@ TEST(ConfigStore, GIVEN_invalid_config_WHEN_saved_THEN_refused_and_nothing_writt
 TEST(ConfigStore, GIVEN_missing_state_directory_WHEN_saved_THEN_created) {
   TempStateDir dir;
   ConfigStore store(dir.path() / "var" / "state");
-  ASSERT_TRUE(store.save(sample()).ok);
+  ASSERT_TRUE(save(store, sample()).ok);
   EXPECT_EQ(ConfigStore(dir.path() / "var" / "state").load().config, sample());
 }
 

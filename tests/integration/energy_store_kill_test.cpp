@@ -38,14 +38,13 @@ constexpr double kReady = -1.0;
 [[noreturn]] void saver_child(const fs::path& dir, int report_fd) {
   EnergyStore store(dir);
   msg::EnergyCounters c = store.load().counters;
-  std::string error;
   if (::write(report_fd, &kReady, sizeof kReady) != sizeof kReady) ::_exit(4);
   for (;;) {
     c.wh_charged += 1.0;
     c.wh_discharged = 2.0 * c.wh_charged;
     c.ah_charged = c.wh_charged / 50.0;
     c.ah_discharged = c.wh_discharged / 50.0;
-    if (!store.save(c, error)) ::_exit(3);
+    if (!store.save(c)) ::_exit(3);
     if (::write(report_fd, &c.wh_charged, sizeof c.wh_charged) != sizeof c.wh_charged) {
       ::_exit(4);
     }
@@ -64,9 +63,8 @@ TEST(EnergyStore, GivenWriterKilledAtRandomMoments_ThenLoadIsAlwaysValidAndNever
     TempDir probe_dir;
     EnergyStore probe(probe_dir.path());
     (void)probe.load();
-    std::string error;
     const auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < 10; ++i) (void)probe.save(counters(i), error);
+    for (int i = 0; i < 10; ++i) (void)probe.save(counters(i));
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
                                                                  t0)
                .count() /

@@ -48,6 +48,23 @@ void write_text(const fs::path& p, const std::string& text) {
   std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
 }
 
+// The Result-returning API as the bool-and-message form these tests were written against.
+bool save(EnergyStore& store, const msg::EnergyCounters& c, std::string& error) {
+  const auto r = store.save(c);
+  if (!r) error = to_string(r.error());
+  return r.ok();
+}
+
+bool from_json(std::string_view text, msg::EnergyCounters& out, std::string& error) {
+  const auto r = energy_counters_from_json(text);
+  if (!r) {
+    error = to_string(r.error());
+    return false;
+  }
+  out = *r;
+  return true;
+}
+
 std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -66,7 +83,7 @@ TEST(EnergyStore, GivenSavedCounters_WhenLoaded_ThenBitIdenticalAndFromFile) {
     EnergyStore store(dir.path());
     (void)store.load();
     std::string error;
-    ASSERT_TRUE(store.save(c, error)) << error;
+    ASSERT_TRUE(save(store, c, error)) << error;
 
     EnergyStore reader(dir.path());
     const auto r = reader.load();
@@ -90,12 +107,12 @@ TEST(EnergyStore, GivenTwoSaves_ThenPreviousIsKeptAsLastGood) {
   EnergyStore store(dir.path());
   (void)store.load();
   std::string error;
-  ASSERT_TRUE(store.save(counters(1, 2, 3, 4), error)) << error;
+  ASSERT_TRUE(save(store, counters(1, 2, 3, 4), error)) << error;
   EXPECT_FALSE(fs::exists(store.last_good_path()));  // nothing to keep yet
-  ASSERT_TRUE(store.save(counters(5, 6, 7, 8), error)) << error;
+  ASSERT_TRUE(save(store, counters(5, 6, 7, 8), error)) << error;
 
   msg::EnergyCounters last_good;
-  ASSERT_TRUE(energy_counters_from_json(read_text(store.last_good_path()), last_good, error));
+  ASSERT_TRUE(from_json(read_text(store.last_good_path()), last_good, error));
   expect_same(last_good, counters(1, 2, 3, 4));
 }
 
@@ -129,8 +146,8 @@ TEST(EnergyStore, GivenDamagedFile_WhenLoaded_ThenLastGoodCopyUsedAndDamagedFile
     {
       EnergyStore store(dir.path());
       (void)store.load();
-      ASSERT_TRUE(store.save(counters(10, 20, 1, 2), error)) << error;
-      ASSERT_TRUE(store.save(counters(11, 21, 1.5, 2.5), error)) << error;
+      ASSERT_TRUE(save(store, counters(10, 20, 1, 2), error)) << error;
+      ASSERT_TRUE(save(store, counters(11, 21, 1.5, 2.5), error)) << error;
       write_text(store.file_path(), c.text);  // damaged after the fact
     }
     EnergyStore store(dir.path());
@@ -142,13 +159,13 @@ TEST(EnergyStore, GivenDamagedFile_WhenLoaded_ThenLastGoodCopyUsedAndDamagedFile
     EXPECT_EQ(read_text(dir.path() / "energy.json.corrupt"), c.text);
 
     // The next save writes a fresh file and must not replace the good copy by anything damaged.
-    ASSERT_TRUE(store.save(counters(12, 22, 2, 3), error)) << error;
+    ASSERT_TRUE(save(store, counters(12, 22, 2, 3), error)) << error;
     EnergyStore again(dir.path());
     const auto r2 = again.load();
     EXPECT_EQ(r2.source, EnergyLoadSource::file) << r2.detail;
     expect_same(r2.counters, counters(12, 22, 2, 3));
     msg::EnergyCounters last_good;
-    ASSERT_TRUE(energy_counters_from_json(read_text(store.last_good_path()), last_good, error));
+    ASSERT_TRUE(from_json(read_text(store.last_good_path()), last_good, error));
     expect_same(last_good, counters(10, 20, 1, 2));
   }
 }
@@ -158,8 +175,8 @@ TEST(EnergyStore, GivenOnlyLastGoodCopy_WhenLoaded_ThenItIsUsed) {
   EnergyStore store(dir.path());
   (void)store.load();
   std::string error;
-  ASSERT_TRUE(store.save(counters(1, 2, 3, 4), error)) << error;
-  ASSERT_TRUE(store.save(counters(5, 6, 7, 8), error)) << error;
+  ASSERT_TRUE(save(store, counters(1, 2, 3, 4), error)) << error;
+  ASSERT_TRUE(save(store, counters(5, 6, 7, 8), error)) << error;
   fs::remove(store.file_path());
 
   const auto r = EnergyStore(dir.path()).load();
@@ -183,9 +200,9 @@ TEST(EnergyStore, GivenInvalidCounters_WhenSaved_ThenRefusedAndFileUnchanged) {
   EnergyStore store(dir.path());
   (void)store.load();
   std::string error;
-  ASSERT_TRUE(store.save(counters(1, 2, 3, 4), error)) << error;
-  EXPECT_FALSE(store.save(counters(std::numeric_limits<double>::quiet_NaN(), 0, 0, 0), error));
-  EXPECT_FALSE(store.save(counters(-1, 0, 0, 0), error));
+  ASSERT_TRUE(save(store, counters(1, 2, 3, 4), error)) << error;
+  EXPECT_FALSE(save(store, counters(std::numeric_limits<double>::quiet_NaN(), 0, 0, 0), error));
+  EXPECT_FALSE(save(store, counters(-1, 0, 0, 0), error));
   EXPECT_EQ(store.stats().save_failures, 2U);
   expect_same(EnergyStore(dir.path()).load().counters, counters(1, 2, 3, 4));
 }
@@ -269,8 +286,8 @@ TEST(EnergyStore, GivenWriteThatFails_WhenSaved_ThenClearErrorAndOldFileIntact) 
     EnergyStore store(dir.path());
     (void)store.load();
     std::string error;
-    ASSERT_TRUE(store.save(counters(1, 2, 3, 4), error)) << error;
-    ASSERT_TRUE(store.save(counters(5, 6, 7, 8), error)) << error;
+    ASSERT_TRUE(save(store, counters(1, 2, 3, 4), error)) << error;
+    ASSERT_TRUE(save(store, counters(5, 6, 7, 8), error)) << error;
     const std::string before = read_text(store.file_path());
 
     bool saved = true;
@@ -282,18 +299,18 @@ TEST(EnergyStore, GivenWriteThatFails_WhenSaved_ThenClearErrorAndOldFileIntact) 
           std::cout << "[  SKIPPED ] cannot make a read-only directory here\n";
           continue;
         }
-        saved = store.save(counters(9, 9, 9, 9), error);
+        saved = save(store, counters(9, 9, 9, 9), error);
         break;
       }
       case Fault::disk_full: {
         FileSizeLimit limit(16);
         ASSERT_TRUE(limit.ok());
-        saved = store.save(counters(9, 9, 9, 9), error);
+        saved = save(store, counters(9, 9, 9, 9), error);
         break;
       }
       case Fault::temp_path_blocked:
         fs::create_directory(dir.path() / "energy.json.tmp");
-        saved = store.save(counters(9, 9, 9, 9), error);
+        saved = save(store, counters(9, 9, 9, 9), error);
         fs::remove(dir.path() / "energy.json.tmp");
         break;
     }
@@ -308,7 +325,7 @@ TEST(EnergyStore, GivenWriteThatFails_WhenSaved_ThenClearErrorAndOldFileIntact) 
     EXPECT_EQ(r.source, EnergyLoadSource::file);
     expect_same(r.counters, counters(5, 6, 7, 8));
     // The store recovers once the fault is gone.
-    EXPECT_TRUE(store.save(counters(10, 10, 10, 10), error)) << error;
+    EXPECT_TRUE(save(store, counters(10, 10, 10, 10), error)) << error;
   }
 }
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/history/alert_record.hpp"
+#include "integration/error_text.hpp"
 #include "integration/file_size_limit.hpp"
 #include "integration/temp_dir.hpp"
 #include "platform/linux/history_export.hpp"
@@ -61,10 +62,9 @@ history::HistoryRecord sample(std::int64_t t) {
 
 std::vector<AlertRecord> read_all(HistoryStore& store) {
   std::vector<AlertRecord> out;
-  std::string error;
-  EXPECT_TRUE(store.for_each_alert(
-      INT64_MIN, INT64_MAX, [&](const AlertRecord& a) { return out.push_back(a), true; }, error))
-      << error;
+  const auto done = store.for_each_alert(
+      INT64_MIN, INT64_MAX, [&](const AlertRecord& a) { return out.push_back(a), true; });
+  EXPECT_TRUE(done) << test::error_text(done);
   return out;
 }
 
@@ -82,7 +82,7 @@ bool eventually(F&& done) {
 TEST(HistoryAlerts, GivenAlertEntries_WhenReadBack_ThenEveryFieldIsKept) {
   TempDir dir;
   HistoryStore store(dir.path());
-  ASSERT_TRUE(store.open().ok);
+  ASSERT_TRUE(store.open().ok());
   HistoryBatch b;
   b.raw.push_back(sample(kT0));
   b.alerts = {alert(kT0 + 1, AlertSource::gateway, "cell_high", AlertSeverity::alarm,
@@ -132,12 +132,12 @@ TEST(HistoryAlerts, GivenTheBmsEventRingImportedAgainAfterARestart_ThenEachEvent
   for (int i = 0; i < 5; ++i) b.alerts.push_back(bms_event(kT0 + i * 60'000, 0x01 + i));
   {
     HistoryStore store(dir.path());
-    ASSERT_TRUE(store.open().ok);
+    ASSERT_TRUE(store.open().ok());
     ASSERT_TRUE(store.write(b));
   }
   b.alerts.push_back(bms_event(kT0 + 10 * 60'000, 0x07));  // one new event since
   HistoryStore store(dir.path());
-  ASSERT_TRUE(store.open().ok);
+  ASSERT_TRUE(store.open().ok());
   ASSERT_TRUE(store.write(b)) << store.reason();
   EXPECT_EQ(store.alert_count(), 6);
   EXPECT_EQ(store.stats().alerts, 1U);
@@ -147,7 +147,7 @@ TEST(HistoryAlerts, GivenTheBmsEventRingImportedAgainAfterARestart_ThenEachEvent
 TEST(HistoryAlerts, GivenARaiseAndAnAcknowledgeInTheSameMillisecond_ThenBothKept) {
   TempDir dir;
   HistoryStore store(dir.path());
-  ASSERT_TRUE(store.open().ok);
+  ASSERT_TRUE(store.open().ok());
   HistoryBatch b;
   b.alerts = {
       alert(kT0, AlertSource::gateway, "soc_low", AlertSeverity::warning, AlertEdge::raised, 9.5,
@@ -163,7 +163,7 @@ TEST(HistoryAlerts, GivenAlertRetention_ThenEntriesOlderThanItBeforeTheNewestSam
   HistoryRetention keep;
   keep.alerts_ms = 30 * kDayMs;
   HistoryStore store(dir.path(), keep);
-  ASSERT_TRUE(store.open().ok);
+  ASSERT_TRUE(store.open().ok());
   HistoryBatch b;
   b.alerts = {bms_event(kT0 - 40 * kDayMs, 1), bms_event(kT0 - 20 * kDayMs, 2)};
   ASSERT_TRUE(store.write(b));  // no sample yet: nothing to measure retention from
@@ -186,7 +186,7 @@ TEST(HistoryAlerts, GivenASizeCap_ThenSamplesGoBeforeTheAlertLog) {
   HistoryRetention keep;
   keep.max_bytes = 256 * 1024;
   HistoryStore store(dir.path(), keep);
-  ASSERT_TRUE(store.open().ok);
+  ASSERT_TRUE(store.open().ok());
   HistoryBatch b;
   b.alerts = {
       alert(kT0, AlertSource::gateway, "bms_link_lost", AlertSeverity::alarm, AlertEdge::raised)};
@@ -204,7 +204,7 @@ TEST(HistoryAlerts, GivenStoredAlerts_WhenExportedAsCsvAndJson_ThenTheyReadBack)
   TempDir dir;
   {
     HistoryStore store(dir.path());
-    ASSERT_TRUE(store.open().ok);
+    ASSERT_TRUE(store.open().ok());
     HistoryBatch b;
     b.alerts = {alert(kT0, AlertSource::gateway, "cell_high", AlertSeverity::alarm,
                       AlertEdge::raised, 3.652, 3.65, "cell 7 at 3.652 V, above \"3.650 V\""),
@@ -212,11 +212,11 @@ TEST(HistoryAlerts, GivenStoredAlerts_WhenExportedAsCsvAndJson_ThenTheyReadBack)
     ASSERT_TRUE(store.write(b));
   }
   HistoryStore store(dir.path());
-  ASSERT_TRUE(store.open_read_only().ok);
-  std::string error;
+  ASSERT_TRUE(store.open_read_only().ok());
   std::ostringstream csv, json;
-  ASSERT_TRUE(export_alerts(store, kT0, kT0 + 2000, HistoryFormat::csv, csv, error)) << error;
-  ASSERT_TRUE(export_alerts(store, kT0 + 1, kT0 + 2000, HistoryFormat::json, json, error));
+  const auto exported = export_alerts(store, kT0, kT0 + 2000, HistoryFormat::csv, csv);
+  ASSERT_TRUE(exported) << test::error_text(exported);
+  ASSERT_TRUE(export_alerts(store, kT0 + 1, kT0 + 2000, HistoryFormat::json, json));
   EXPECT_EQ(csv.str(),
             "time,source,key,severity,edge,value,threshold,message\n"
             "2023-11-14T22:13:20.000Z,gateway,cell_high,alarm,raised,3.652,3.65,"
@@ -254,7 +254,7 @@ TEST(HistoryAlertsWorker, GivenAnAlertEdge_ThenWrittenWithoutWaitingForTheBatchI
   t.join();
   ASSERT_TRUE(flushed) << "the alert waited for the batch interval";
   HistoryStore store(dir.path());
-  ASSERT_TRUE(store.open_read_only().ok);
+  ASSERT_TRUE(store.open_read_only().ok());
   EXPECT_EQ(store.alert_count(), 1);
   EXPECT_EQ(store.row_count(HistoryTier::raw), 1) << "the waiting samples go with it";
 }
@@ -274,7 +274,7 @@ TEST(HistoryAlertsWorker, GivenAFullAlertRing_ThenNewEntriesRefusedAndCounted) {
   EXPECT_EQ(st.alerts_pushed, 6U);
   EXPECT_EQ(st.alerts_dropped_queue_full, 2U);
   HistoryStore store(dir.path());
-  ASSERT_TRUE(store.open_read_only().ok);
+  ASSERT_TRUE(store.open_read_only().ok());
   const auto got = read_all(store);
   ASSERT_EQ(got.size(), 4U);
   EXPECT_EQ(got.front().unix_ms, kT0) << "the start of a storm is kept";

@@ -17,6 +17,7 @@
 #include <iostream>
 #include <random>
 
+#include "integration/error_text.hpp"
 #include "integration/temp_dir.hpp"
 #include "platform/linux/history_store.hpp"
 
@@ -60,7 +61,7 @@ void add_alerts(HistoryBatch& b, std::int64_t t) {
 
 [[noreturn]] void writer_child(const std::filesystem::path& dir, int report_fd) {
   HistoryStore store(dir, keep_all());
-  if (!store.open().ok) ::_exit(3);
+  if (!store.open().ok()) ::_exit(3);
   std::int64_t t = store.last_time_ms();
   if (t == 0) t = kT0;
   if (::write(report_fd, &t, sizeof t) != sizeof t) ::_exit(4);
@@ -117,9 +118,9 @@ TEST(HistoryStore, GivenWriterKilledAtRandomMoments_ThenIntegrityOkAndAtMostTheL
 
     HistoryStore store(dir.path(), keep_all());
     const auto opened = store.open();
-    SCOPED_TRACE(testing::Message()
-                 << "seed " << kSeed << ", kill " << kills << ": " << opened.detail);
-    ASSERT_TRUE(opened.ok);
+    SCOPED_TRACE(testing::Message() << "seed " << kSeed << ", kill " << kills << ": "
+                                    << (opened ? *opened : test::error_text(opened)));
+    ASSERT_TRUE(opened.ok());
     ASSERT_EQ(store.stats().moved_aside, 0U);
     ASSERT_EQ(store.integrity_check(), "ok");
     const std::int64_t newest = store.last_time_ms();

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "core/history/history_tiers.hpp"
+#include "integration/error_text.hpp"
 #include "integration/file_size_limit.hpp"
 #include "integration/temp_dir.hpp"
 #include "platform/linux/history_export.hpp"
@@ -82,33 +83,27 @@ void expect_stored(const HistoryRecord& a, const HistoryRecord& b) {
 TEST(HistoryStore, GivenABatch_WhenReadBack_ThenEveryFieldAtItsResolutionAndAggregatesToo) {
   TempDir dir;
   HistoryStore store(dir.path());
-  ASSERT_TRUE(store.open().ok);
+  ASSERT_TRUE(store.open().ok());
   history::HistoryTiers tiers;
   feed(store, tiers, kT0, 1800);
   std::vector<HistoryRecord> back;
-  std::string error;
-  ASSERT_TRUE(store.for_each_raw(
-      kT0, kT0 + 10'000,
-      [&](const HistoryRecord& r) {
-        back.push_back(r);
-        return true;
-      },
-      error));
+  ASSERT_TRUE(store.for_each_raw(kT0, kT0 + 10'000, [&](const HistoryRecord& r) {
+    back.push_back(r);
+    return true;
+  }));
   ASSERT_EQ(back.size(), 10U);
   for (int i = 0; i < 10; ++i) expect_stored(rec(kT0 + i * 1000, i), back[i]);
   EXPECT_EQ(store.row_count(HistoryTier::minute), 29);  // the 30th minute is still open
   EXPECT_EQ(store.row_count(HistoryTier::quarter), 1);
   int rows = 0;
-  ASSERT_TRUE(store.for_each_aggregate(
-      HistoryTier::minute, kT0, kT0 + 60'000,
-      [&](const history::AggregateRow& r) {
-        EXPECT_EQ(r.sample_count, 60U);
-        EXPECT_NEAR(r.max[0], 53.184F, 1e-3F);
-        EXPECT_NEAR(r.min[0], 53.125F, 1e-3F);
-        EXPECT_TRUE(std::isnan(r.mean[4]));
-        return ++rows > 0;
-      },
-      error));
+  ASSERT_TRUE(store.for_each_aggregate(HistoryTier::minute, kT0, kT0 + 60'000,
+                                       [&](const history::AggregateRow& r) {
+                                         EXPECT_EQ(r.sample_count, 60U);
+                                         EXPECT_NEAR(r.max[0], 53.184F, 1e-3F);
+                                         EXPECT_NEAR(r.min[0], 53.125F, 1e-3F);
+                                         EXPECT_TRUE(std::isnan(r.mean[4]));
+                                         return ++rows > 0;
+                                       }));
   EXPECT_EQ(rows, 1);
   EXPECT_EQ(store.integrity_check(), "ok");
 }
@@ -117,7 +112,7 @@ TEST(HistoryStore, GivenABucketSplitByARestart_ThenTheTwoPartsMerge) {
   TempDir dir;
   {
     HistoryStore store(dir.path());
-    ASSERT_TRUE(store.open().ok);
+    ASSERT_TRUE(store.open().ok());
     history::HistoryTiers tiers;
     feed(store, tiers, kT0, 20);
     HistoryBatch tail;
@@ -126,27 +121,23 @@ TEST(HistoryStore, GivenABucketSplitByARestart_ThenTheTwoPartsMerge) {
     ASSERT_TRUE(store.write(tail));
   }
   HistoryStore store(dir.path());
-  ASSERT_TRUE(store.open().ok);
+  ASSERT_TRUE(store.open().ok());
   history::HistoryTiers tiers;
   tiers.seed(store.last_time_ms());
   feed(store, tiers, kT0 + 19'000, 62);  // 19 s is stored already: dropped by the clock rule
   EXPECT_EQ(tiers.stats().dropped_not_after_last, 1U);
-  std::string error;
   std::uint32_t n = 0;
-  ASSERT_TRUE(store.for_each_aggregate(
-      HistoryTier::minute, kT0, kT0 + 1,
-      [&](const auto& r) {
-        n = r.sample_count;
-        return true;
-      },
-      error));
+  ASSERT_TRUE(store.for_each_aggregate(HistoryTier::minute, kT0, kT0 + 1, [&](const auto& r) {
+    n = r.sample_count;
+    return true;
+  }));
   EXPECT_EQ(n, 60U);
 }
 
 TEST(HistoryStore, GivenAMonthEvery10s_ThenRetentionKeeps48hOfRawAndAllAggregates) {
   TempDir dir;
   HistoryStore store(dir.path());
-  ASSERT_TRUE(store.open().ok);
+  ASSERT_TRUE(store.open().ok());
   history::HistoryTiers tiers;
   constexpr std::int64_t kDays = 30;
   // One sample per 10 s keeps the test short; the tiers do not care about the rate.
@@ -162,17 +153,15 @@ TEST(HistoryStore, GivenASizeCap_ThenTheOldestRawRowsGoFirstAndAggregatesStay) {
   HistoryRetention keep;
   keep.max_bytes = 2U << 20;
   HistoryStore store(dir.path(), keep);
-  ASSERT_TRUE(store.open().ok);
+  ASSERT_TRUE(store.open().ok());
   history::HistoryTiers tiers;
   feed(store, tiers, kT0, 12 * 3600, 3600);
   EXPECT_LE(store.used_bytes(), keep.max_bytes);
   EXPECT_GT(store.stats().rows_dropped_cap, 0U);
   EXPECT_LT(store.row_count(HistoryTier::raw), 12 * 3600);
   EXPECT_EQ(store.row_count(HistoryTier::minute), 12 * 60 - 1);
-  std::string error;
   std::int64_t first = 0;
-  store.for_each_raw(
-      0, INT64_MAX, [&](const auto& r) { return first = r.unix_ms, false; }, error);
+  (void)store.for_each_raw(0, INT64_MAX, [&](const auto& r) { return first = r.unix_ms, false; });
   EXPECT_GT(first, kT0);  // the oldest were dropped, the newest kept
 }
 
@@ -183,7 +172,7 @@ TEST(HistoryStore, GivenAGarbageOrForeignFile_ThenMovedAsideAndAFreshHistoryStar
     const fs::path file = dir.path() / "history.sqlite";
     if (foreign) {
       HistoryStore other(dir.path());
-      ASSERT_TRUE(other.open().ok);
+      ASSERT_TRUE(other.open().ok());
       other.close();
       ASSERT_EQ(std::system(("sqlite3 " + file.string() + " 'PRAGMA application_id=7'").c_str()),
                 0);
@@ -192,9 +181,10 @@ TEST(HistoryStore, GivenAGarbageOrForeignFile_ThenMovedAsideAndAFreshHistoryStar
     }
     HistoryStore store(dir.path());
     const auto r = store.open();
-    ASSERT_TRUE(r.ok) << r.detail;
-    EXPECT_NE(r.detail.find(foreign ? "foreign" : "not a readable"), std::string::npos) << r.detail;
-    EXPECT_NE(r.detail.find(".corrupt-"), std::string::npos) << r.detail;
+    ASSERT_TRUE(r) << test::error_text(r);
+    const std::string& detail = *r;
+    EXPECT_NE(detail.find(foreign ? "foreign" : "not a readable"), std::string::npos) << detail;
+    EXPECT_NE(detail.find(".corrupt-"), std::string::npos) << detail;
     int aside = 0;
     for (const auto& e : fs::directory_iterator(dir.path())) {
       aside += e.path().filename().string().starts_with("history.sqlite.corrupt-") ? 1 : 0;
@@ -211,7 +201,7 @@ TEST(HistoryStore, GivenAReadOnlyDirectory_ThenOpenFailsWithAStatusNamingTheFile
   TempDir dir;
   ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
   HistoryStore store(dir.path());
-  EXPECT_FALSE(store.open().ok);
+  EXPECT_FALSE(store.open().ok());
   EXPECT_EQ(store.health(), HistoryHealth::failed);
   EXPECT_NE(store.reason().find("history.sqlite"), std::string::npos) << store.reason();
   HistoryBatch b;
@@ -222,7 +212,7 @@ TEST(HistoryStore, GivenAReadOnlyDirectory_ThenOpenFailsWithAStatusNamingTheFile
 TEST(HistoryStore, GivenTheFileSizeLimitHit_ThenDiskFullAndWritesResumeWhenSpaceReturns) {
   TempDir dir;
   HistoryStore store(dir.path());
-  ASSERT_TRUE(store.open().ok);
+  ASSERT_TRUE(store.open().ok());
   history::HistoryTiers tiers;
   feed(store, tiers, kT0, 60);
   HistoryBatch big;
@@ -244,18 +234,15 @@ TEST(HistoryExport, GivenStoredRows_WhenExportedAsCsvAndJson_ThenTheyReadBackExa
   TempDir dir;
   {
     HistoryStore store(dir.path());
-    ASSERT_TRUE(store.open().ok);
+    ASSERT_TRUE(store.open().ok());
     history::HistoryTiers tiers;
     feed(store, tiers, kT0, 120);
   }
   HistoryStore store(dir.path());
-  ASSERT_TRUE(store.open_read_only().ok);
-  std::string error;
+  ASSERT_TRUE(store.open_read_only().ok());
   std::ostringstream csv, json;
-  ASSERT_TRUE(
-      export_history(store, HistoryTier::raw, kT0, kT0 + 3000, HistoryFormat::csv, csv, error));
-  ASSERT_TRUE(
-      export_history(store, HistoryTier::raw, kT0, kT0 + 3000, HistoryFormat::json, json, error));
+  ASSERT_TRUE(export_history(store, HistoryTier::raw, kT0, kT0 + 3000, HistoryFormat::csv, csv));
+  ASSERT_TRUE(export_history(store, HistoryTier::raw, kT0, kT0 + 3000, HistoryFormat::json, json));
   std::istringstream csv_in(csv.str()), json_in(json.str());
   std::string header, line;
   std::getline(csv_in, header);
@@ -311,7 +298,7 @@ TEST(HistoryWorker, GivenRecordsPushedFromTheLoop_WhenStopped_ThenAllWrittenWith
   EXPECT_EQ(st.pushed, 150U);
   EXPECT_EQ(st.dropped_queue_full, 0U);
   HistoryStore store(dir.path());
-  ASSERT_TRUE(store.open_read_only().ok);
+  ASSERT_TRUE(store.open_read_only().ok());
   EXPECT_EQ(store.row_count(HistoryTier::raw), 150);
   EXPECT_EQ(store.row_count(HistoryTier::minute), 3);  // two closed + the flushed tail
 }
@@ -328,11 +315,9 @@ TEST(HistoryWorker, GivenAFullQueue_ThenTheOldestAreDroppedAndCounted) {
   t.join();
   EXPECT_EQ(worker.status().dropped_queue_full, 15U);
   HistoryStore store(dir.path());
-  ASSERT_TRUE(store.open_read_only().ok);
-  std::string error;
+  ASSERT_TRUE(store.open_read_only().ok());
   std::int64_t first = 0;
-  store.for_each_raw(
-      0, INT64_MAX, [&](const auto& r) { return first = r.unix_ms, false; }, error);
+  (void)store.for_each_raw(0, INT64_MAX, [&](const auto& r) { return first = r.unix_ms, false; });
   EXPECT_EQ(first, kT0 + 15'000);
 }
 

@@ -91,8 +91,7 @@ class PtyClient {
 // The simulator on the slave side of a fresh pty, with `args` after --port.
 struct SimOnPty {
   explicit SimOnPty(std::vector<std::string> args) {
-    std::string error;
-    opened = line.open(error);
+    opened = line.open().ok();
     args.insert(args.begin(), {TBGW_SIM_BIN, "--port", line.slave_path()});
     process.emplace(std::move(args));
     if (auto first = process->read_line(10s)) device = *first;

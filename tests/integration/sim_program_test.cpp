@@ -12,6 +12,7 @@
 #include "core/tinybms/request_builder.hpp"
 #include "core/tinybms/response_decoder.hpp"
 #include "core/tinybms/response_parser.hpp"
+#include "integration/error_text.hpp"
 #include "integration/process.hpp"
 #include "platform/linux/pty.hpp"
 
@@ -55,8 +56,8 @@ TEST(SimProgram, GivenHotSensorAndDriftingCell_WhenGatewayPolls_ThenBothAreVisib
 
 TEST(SimProgram, GivenRealSerialDevice_WhenServedWithPort_ThenAnswersTheProtocol) {
   platform::PseudoTerminal line;  // the test plays the client on the master side
-  std::string error;
-  ASSERT_TRUE(line.open(error)) << error;
+  const auto opened = line.open();
+  ASSERT_TRUE(opened) << test::error_text(opened);
   Process sim({TBGW_SIM_BIN, "--port", line.slave_path(), "--cells", "12"});
   const auto device = sim.read_line(10s);
   ASSERT_TRUE(device) << sim.stderr_text();

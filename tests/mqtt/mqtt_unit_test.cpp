@@ -10,10 +10,12 @@
 
 #include "app/mqtt/command.hpp"
 #include "app/mqtt/discovery.hpp"
+#include "app/mqtt/mosquitto_client.hpp"
 #include "app/mqtt/mqtt_url.hpp"
 #include "app/mqtt/state_filter.hpp"
 #include "app/mqtt/state_payload.hpp"
 #include "app/mqtt/venus_payload.hpp"
+#include "integration/distinct_texts.hpp"
 #include "mqtt/ha_rules.hpp"
 
 using namespace tbgw::app::mqtt;
@@ -355,4 +357,11 @@ TEST(CommandResult, GivenOutcome_WhenFormatted_ThenJsonWithOkAndError) {
   EXPECT_EQ(json::parse(command_result_json(true, "")), json({{"ok", true}}));
   EXPECT_EQ(json::parse(command_result_json(false, "rate limited")),
             json({{"ok", false}, {"error", "rate limited"}}));
+}
+
+TEST(TlsSetupError, GivenEveryKind_WhenFormatted_ThenDistinctTextsAndTheFileNamed) {
+  tbgw::test::expect_distinct_texts({TlsSetupErrc::no_context, TlsSetupErrc::ca_certificates,
+                                     TlsSetupErrc::client_certificate, TlsSetupErrc::verify_host});
+  const auto e = tbgw::platform::make_error(TlsSetupErrc::ca_certificates, 0, "/etc/ca.pem").error;
+  EXPECT_EQ(tbgw::platform::to_string(e), "cannot load CA certificates /etc/ca.pem");
 }
