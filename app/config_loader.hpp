@@ -1,7 +1,7 @@
 // Where the running configuration comes from, in order (later wins):
 //   1. the schema's defaults (core/config);
 //   2. the configuration file: STATE_DIR/config.json when it exists (the gateway's own file,
-//      written atomically with a last-good copy; later issues' web UI and API save there), else
+//      written atomically with a last-good copy; the web UI and the API save there), else
 //      the file named by --config (the installer's seed, e.g. /etc/tinybms-gw/config.json,
 //      which the gateway only reads);
 //   3. command-line flags (--serial, --baud, --can, --poll-interval-ms, --response-timeout-ms,

@@ -37,18 +37,26 @@
 #include "core/victron/can_frame.hpp"
 #include "platform/linux/can_backend.hpp"
 #include "platform/linux/can_output.hpp"
+#include "platform/linux/config_problems.hpp"
 #include "platform/linux/history_worker.hpp"
 
 namespace tbgw::app {
 
-// The outcome of a configuration change asked for by a face.
-struct ConfigPatchResult {
-  bool ok = false;
-  std::vector<std::string> errors;        // "key: reason"; nothing was changed when not empty
+// A configuration change asked for by a face: what changed, or why nothing did.
+struct ConfigPatched {
   std::vector<std::string> changed_keys;  // keys whose value changed (saved and applied)
   std::vector<std::string> restart_keys;  // of those, the ones that take effect after a restart
-  std::string save_error;                 // validated but the file could not be written
 };
+enum class ConfigPatchErrc : std::uint8_t {
+  invalid = 1,      // refused by the schema (or the saved file is unreadable): every reason
+  save_failed = 2,  // valid, but STATE_DIR/config.json could not be written: the one reason
+};
+struct ConfigPatchError {
+  ConfigPatchErrc what = ConfigPatchErrc::invalid;
+  platform::ConfigProblems problems;  // "key: reason" sentences; nothing was changed
+};
+const char* to_string(ConfigPatchErrc e);
+using ConfigPatchResult = Result<ConfigPatched, ConfigPatchError>;
 
 // The CAN side as the faces see it: a copy of the CAN output's and its backend's state.
 struct CanReport {

@@ -88,38 +88,44 @@ Result<void, tinybms::WriteError> GatewayServicesImpl::write_bms_settings(
   return g_.link->write_settings(w);
 }
 
+const char* to_string(ConfigPatchErrc e) {
+  switch (e) {
+    case ConfigPatchErrc::invalid:
+      return "invalid";
+    case ConfigPatchErrc::save_failed:
+      return "save failed";
+  }
+  return "?";
+}
+
 ConfigPatchResult GatewayServicesImpl::patch_config(
     std::span<const config::ConfigSetting> settings) {
-  ConfigPatchResult out;
   // The change goes on top of the saved file, never on top of flags (--serial, --http...).
   auto load = load_file_config(g_.options, g_.state_dir);
-  if (!load) {
-    out.errors = load.error().problems.lines();
-    return out;
-  }
+  if (!load) return Err(ConfigPatchError{ConfigPatchErrc::invalid, load.error().problems});
   LoadedConfig& file = *load;
   const config::GatewayConfig before = file.config;
   const auto errors = config::apply_settings(file.config, settings);
   if (!errors.ok()) {
-    out.errors = platform::describe(errors);
-    return out;
+    ConfigPatchError refused{ConfigPatchErrc::invalid, {}};
+    for (const auto& line : platform::describe(errors)) refused.problems.add(line);
+    return Err(refused);
   }
+  ConfigPatched out;
   const auto d = config::diff(before, file.config);
   for (const config::ConfigKey* key : d.changed()) {
     out.changed_keys.emplace_back(key->key);
     if (key->apply == config::Apply::restart) out.restart_keys.emplace_back(key->key);
   }
-  out.ok = true;
   if (d.empty()) return out;
   platform::ConfigStore store(g_.state_dir);
   const auto saved = store.save(file.config);
   if (!saved) {
-    out.ok = false;
-    out.save_error = platform::to_string(saved.error());
-    out.changed_keys.clear();
-    out.restart_keys.clear();
-    spdlog::error("configuration not saved: {}", out.save_error);
-    return out;
+    const std::string why = platform::to_string(saved.error());
+    spdlog::error("configuration not saved: {}", why);
+    ConfigPatchError failed{ConfigPatchErrc::save_failed, {}};
+    failed.problems.add(why);
+    return Err(failed);
   }
   if (!saved->warning.empty()) spdlog::warn("config: {}", saved->warning);
   // Flags still win over the file: the running configuration is re-derived the way a start

@@ -115,20 +115,21 @@ void route_config_patch(ApiRouter::Impl& impl, const ApiRequest& request, Reply&
   }
   ++impl.config_patches_total;
   const ConfigPatchResult r = impl.services.patch_config(patch.settings);
-  if (!r.save_error.empty()) {
-    return reply(error_response(500, "save_failed", "the configuration could not be saved",
-                                {{"", r.save_error}}));
-  }
-  if (!r.ok) {
-    for (const auto& e : r.errors) errors.emplace_back(key_of(e), e);
+  if (!r) {
+    const ConfigPatchError& e = r.error();
+    if (e.what == ConfigPatchErrc::save_failed) {
+      return reply(error_response(500, "save_failed", "the configuration could not be saved",
+                                  {{"", e.problems.joined()}}));
+    }
+    for (const auto& line : e.problems.lines()) errors.emplace_back(key_of(line), line);
     return reply(error_response(422, "invalid_config", "nothing was changed", errors));
   }
-  if (!r.changed_keys.empty()) {
+  if (!r->changed_keys.empty()) {
     spdlog::info("api: configuration changed by {} ({}): {} key(s)", request.principal_name,
-                 request.remote, r.changed_keys.size());
+                 request.remote, r->changed_keys.size());
   }
-  reply(json_response({{"changed", r.changed_keys},
-                       {"restart_required", r.restart_keys},
+  reply(json_response({{"changed", r->changed_keys},
+                       {"restart_required", r->restart_keys},
                        {"kept_secrets", patch.kept}}));
 }
 

@@ -12,7 +12,9 @@
 
 namespace tbgw::app::http {
 
-RouterHooks make_router_hooks(boost::asio::io_context& io, GatewayServices& services) {
+// `io` is unused when the API is not built in.
+RouterHooks make_router_hooks([[maybe_unused]] boost::asio::io_context& io,
+                              GatewayServices& services) {
   RouterHooks h;
 #ifdef TBGW_HAVE_API
   auto router = std::make_shared<api::ApiRouter>(io, services);
@@ -24,7 +26,6 @@ RouterHooks make_router_hooks(boost::asio::io_context& io, GatewayServices& serv
   h.can_frames_json = [router] { return router->can_frames_json(); };
   h.stop = [router] { router->stop(); };
 #else
-  (void)io;
   const GatewayServices* s = &services;
   h.handle = [](const api::ApiRequest&, api::Reply reply) {
     reply(json_error(503, "unavailable", "the API routes are not built into this binary"));

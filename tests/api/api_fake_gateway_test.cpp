@@ -198,11 +198,17 @@ TEST(ApiFake, GivenPendingWrite_WhenRouterStops_ThenAnswered503) {
 
 // --- PATCH /api/config: what patch_config reports, as HTTP
 
+app::ConfigPatchResult refused(app::ConfigPatchErrc what, std::string_view problem) {
+  app::ConfigPatchError e{what, {}};
+  e.problems.add(problem);
+  return Err(e);
+}
+
 TEST(ApiFake, GivenPatchRefusedByCrossRules_WhenConfigPatched_Then422NamingTheKey) {
   FakeRig rig;
-  rig.fake.patch_result.ok = false;
-  rig.fake.patch_result.errors = {
-      "charge.float_cell_mv: must be below charge.absorption_cell_mv (3450 >= 3400)"};
+  rig.fake.patch_result =
+      refused(app::ConfigPatchErrc::invalid,
+              "charge.float_cell_mv: must be below charge.absorption_cell_mv (3450 >= 3400)");
 
   const ApiResponse r = rig.call("PATCH", "/api/config", R"({"poll.live_interval_ms": 500})");
 
@@ -217,8 +223,8 @@ TEST(ApiFake, GivenPatchRefusedByCrossRules_WhenConfigPatched_Then422NamingTheKe
 
 TEST(ApiFake, GivenConfigThatCannotBeSaved_WhenConfigPatched_Then500SaveFailed) {
   FakeRig rig;
-  rig.fake.patch_result.ok = false;
-  rig.fake.patch_result.save_error = "config.json: No space left on device";
+  rig.fake.patch_result =
+      refused(app::ConfigPatchErrc::save_failed, "config.json: No space left on device");
 
   const ApiResponse r = rig.call("PATCH", "/api/config", R"({"poll.live_interval_ms": 500})");
 
@@ -229,8 +235,8 @@ TEST(ApiFake, GivenConfigThatCannotBeSaved_WhenConfigPatched_Then500SaveFailed) 
 
 TEST(ApiFake, GivenConfigFileUnreadable_WhenConfigPatched_Then422WithItsErrors) {
   FakeRig rig;
-  rig.fake.patch_result.ok = false;
-  rig.fake.patch_result.errors = {"config.json: not valid JSON (line 3)"};
+  rig.fake.patch_result =
+      refused(app::ConfigPatchErrc::invalid, "config.json: not valid JSON (line 3)");
 
   const ApiResponse r = rig.call("PATCH", "/api/config", R"({"log.level": "debug"})");
 
@@ -249,9 +255,8 @@ TEST(ApiFake, GivenBodyWithABadKey_WhenConfigPatched_Then422AndPatchConfigNotCal
 
 TEST(ApiFake, GivenAcceptedPatch_WhenConfigPatched_Then200WithChangedAndRestartKeys) {
   FakeRig rig;
-  rig.fake.patch_result.ok = true;
-  rig.fake.patch_result.changed_keys = {"poll.live_interval_ms", "mqtt.keepalive_s"};
-  rig.fake.patch_result.restart_keys = {"mqtt.keepalive_s"};
+  rig.fake.patch_result =
+      app::ConfigPatched{{"poll.live_interval_ms", "mqtt.keepalive_s"}, {"mqtt.keepalive_s"}};
 
   const json j = rig.call_json("PATCH", "/api/config",
                                R"({"poll.live_interval_ms": 500, "mqtt.keepalive_s": 60})");

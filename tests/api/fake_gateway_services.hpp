@@ -44,7 +44,7 @@ class FakeGatewayServices final : public app::GatewayServices {
   int rereads = 0;
   Result<void, tinybms::WriteError> write_result{};
   std::vector<std::vector<tinybms::RegisterWrite>> writes;
-  app::ConfigPatchResult patch_result;
+  app::ConfigPatchResult patch_result = app::ConfigPatched{};
   std::vector<std::vector<std::string>> patched_keys;
 
   // --- GatewayServices
