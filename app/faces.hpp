@@ -1,7 +1,7 @@
 // The network faces of the running gateway (HTTP/WebSocket API, MQTT, D-Bus): each is built
 // by start_faces() after the gateway has started, reads and acts only through GatewayServices
-// (app/gateway_services.hpp), keeps its bus subscriptions and its face reporter as members (so
-// they end with it), and is stopped and destroyed before the gateway (so nothing reads a part
+// (app/service/gateway_services.hpp), keeps its bus subscriptions and its face reporter as members
+// (so they end with it), and is stopped and destroyed before the gateway (so nothing reads a part
 // that is going away). A face that cannot start (a port in use, a bad certificate) is logged and
 // left out: the CAN output, which decides how the battery is charged, keeps running without it.
 #pragma once
@@ -11,7 +11,7 @@
 #include <memory>
 #include <vector>
 
-#include "app/gateway_services.hpp"
+#include "app/service/gateway_services.hpp"
 
 namespace tbgw::app {
 

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "app/history_command.hpp"
+#include "app/commands/history_command.hpp"
 #include "app/http/auth_commands.hpp"
 #include "app/options.hpp"
 #include "app/run.hpp"

@@ -34,7 +34,7 @@ struct ConfigFlags {
 };
 
 struct Options {
-  std::string config_file;  // --config: read-only seed (see app/config_loader.hpp)
+  std::string config_file;  // --config: read-only seed (see app/service/config_loader.hpp)
   std::string state_dir;    // --state-dir: empty = default (installed: /var/lib/tinybms-gw)
   ConfigFlags flags;
   bool simulate = false;

@@ -9,12 +9,12 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "app/config_loader.hpp"
 #include "app/faces.hpp"
-#include "app/gateway.hpp"
-#include "app/gateway_config_map.hpp"
 #include "app/run.hpp"
-#include "app/sim_setup.hpp"
+#include "app/service/config_loader.hpp"
+#include "app/service/gateway.hpp"
+#include "app/service/gateway_config_map.hpp"
+#include "app/service/sim_setup.hpp"
 #include "app/version.hpp"
 #include "core/config/config_schema.hpp"
 #include "core/config/config_validate.hpp"

@@ -13,10 +13,10 @@
 #include <string>
 
 #include "app/api/api_router.hpp"
-#include "app/config_loader.hpp"
-#include "app/gateway.hpp"
-#include "app/gateway_services.hpp"
-#include "app/sim_setup.hpp"
+#include "app/service/config_loader.hpp"
+#include "app/service/gateway.hpp"
+#include "app/service/gateway_services.hpp"
+#include "app/service/sim_setup.hpp"
 #include "core/config/config_validate.hpp"
 
 namespace {

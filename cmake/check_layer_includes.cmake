@@ -21,7 +21,7 @@ set(RULES
 # Project headers with a narrower audience (same form): the running gateway's internals are the
 # service's own; faces, benchmarks and tests see it through GatewayServices.
 set(PRIVATE_HEADERS
-  "^app/gateway_impl[.]hpp$ => app/gateway.cpp,app/gateway_upkeep.cpp,app/gateway_services_impl.cpp"
+  "^app/service/gateway_impl[.]hpp$ => app/service/gateway.cpp,app/service/gateway_upkeep.cpp,app/service/gateway_services_impl.cpp"
 )
 
 # Splits "pattern => a,b" into pattern and the folder list.

@@ -1,6 +1,6 @@
-// The battery state `tinybms-gw encode` reads on stdin (app/snapshot_input.hpp), and what the
-// tool does with it: the charge pipeline (core/control/charge_pipeline.hpp: controller, alarms, CAN
-// encoder), whose frames go to a charger.
+// The battery state `tinybms-gw encode` reads on stdin (app/commands/snapshot_input.hpp), and what
+// the tool does with it: the charge pipeline (core/control/charge_pipeline.hpp: controller, alarms,
+// CAN encoder), whose frames go to a charger.
 //
 // Properties:
 //   - an accepted input has 4..16 cells, each in 0..5000 mV, and settings inside the ranges the
@@ -16,8 +16,8 @@
 #include <string>
 #include <variant>
 
-#include "app/event_format.hpp"
-#include "app/snapshot_input.hpp"
+#include "app/commands/snapshot_input.hpp"
+#include "app/service/event_format.hpp"
 #include "core/control/charge_pipeline.hpp"
 #include "core/victron/frame_decoder.hpp"
 #include "fuzz/fuzz_check.hpp"

@@ -21,7 +21,7 @@
 #include <string>
 
 #include "app/api/api_types.hpp"
-#include "app/gateway_services.hpp"
+#include "app/service/gateway_services.hpp"
 #include "core/msg/alert_changed.hpp"
 
 namespace tbgw::app::api {

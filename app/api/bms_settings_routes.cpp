@@ -18,7 +18,7 @@
 
 #include "app/api/bms_settings_body.hpp"
 #include "app/api/router_impl.hpp"
-#include "app/gateway_config_map.hpp"
+#include "app/service/gateway_config_map.hpp"
 #include "core/tinybms/bms_settings.hpp"
 #include "core/tinybms/registers.hpp"
 #include "core/tinybms/settings_consistency.hpp"

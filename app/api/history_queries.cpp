@@ -5,7 +5,7 @@
 
 #include <utility>
 
-#include "app/threads.hpp"
+#include "app/service/threads.hpp"
 
 namespace tbgw::app::api {
 

@@ -7,7 +7,7 @@
 #include <cstdio>
 
 #include "app/api/router_impl.hpp"
-#include "app/decision_log.hpp"
+#include "app/service/decision_log.hpp"
 #include "platform/linux/clock.hpp"
 
 namespace tbgw::app::api {

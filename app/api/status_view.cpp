@@ -4,8 +4,8 @@
 // screen polls from the first second); "stale" follows stale.timeout_ms, the same age at which
 // the CAN output applies its stale policy.
 #include "app/api/router_impl.hpp"
-#include "app/decision_log.hpp"
-#include "app/event_format.hpp"
+#include "app/service/decision_log.hpp"
+#include "app/service/event_format.hpp"
 #include "app/version.hpp"
 #include "platform/linux/clock.hpp"
 

@@ -1,6 +1,6 @@
 #include "app/http/hash_worker.hpp"
 
-#include "app/threads.hpp"
+#include "app/service/threads.hpp"
 
 namespace tbgw::app::http {
 

@@ -5,7 +5,7 @@
 // Bounds: at most kMaxQueued jobs waiting (a few logins at once is plenty for one admin); a
 // submit() beyond that returns false and the caller answers 503. stop() discards waiting
 // jobs, lets the running one finish, and joins. A platform::WorkerThread (started on the first
-// job), listed in app/threads.hpp ("http-auth").
+// job), listed in app/service/threads.hpp ("http-auth").
 #pragma once
 
 #include <cstddef>

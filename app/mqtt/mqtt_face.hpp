@@ -28,7 +28,7 @@
 #include <memory>
 
 #include "app/faces.hpp"
-#include "app/gateway_services.hpp"
+#include "app/service/gateway_services.hpp"
 
 namespace tbgw::app::mqtt {
 

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "app/decision_log.hpp"
-#include "app/event_format.hpp"
+#include "app/service/decision_log.hpp"
+#include "app/service/event_format.hpp"
 
 namespace tbgw::app::mqtt {
 

@@ -55,7 +55,7 @@
 // no lock and must not be touched from another thread (post to the loop instead); a
 // Subscription is ended on that thread too.
 //
-// The channel table pattern (the real table is app/channels.hpp): all channels in one
+// The channel table pattern (the real table is app/service/channels.hpp): all channels in one
 // struct, subscribers wired in delivery order, each keeping its Subscription.
 //
 //   struct Channels {

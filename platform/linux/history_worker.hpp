@@ -16,7 +16,8 @@
 //   with the samples waiting so far: an edge is on disk within about a second, not at the next
 //   batch interval. Entries of a failed write are kept (up to the ring capacity) and written
 //   with the next batch that succeeds, so a full disk that frees up still records its alert.
-// - run() is the thread body (the thread itself is created by app/threads.hpp, the one table
+// - run() is the thread body (the thread itself is created by app/service/threads.hpp, the one
+// table
 //   of threads): open the store (moving a bad file aside), seed the clock rule with the newest
 //   stored time, then every `batch_interval` (or when `batch_max` records wait) drain the
 //   ring, feed the tiers and write one batch. request_stop() makes run() drain the ring, close

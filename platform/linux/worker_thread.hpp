@@ -1,7 +1,7 @@
 // WorkerThread<Job>: one named thread that runs blocking work off the event loop, one job at a
 // time, in the order submitted (DESIGN: one loop, no blocking I/O on it). The password hasher
 // (app/http/hash_worker) and the API's history reader (app/api/history_queries) are two of these;
-// app/threads.hpp lists them.
+// app/service/threads.hpp lists them.
 //
 // Theory of operation. submit() (loop thread) appends a job to a FIFO unless `limit` jobs already
 // wait: the caller refuses the request (503) rather than queueing without bound. The thread is

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "app/gateway_services.hpp"
+#include "app/service/gateway_services.hpp"
 #include "core/alerts/alert_engine.hpp"
 #include "core/config/gateway_config.hpp"
 

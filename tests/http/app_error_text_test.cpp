@@ -6,12 +6,12 @@
 #include <cstring>
 #include <string>
 
-#include "app/config_loader.hpp"
+#include "app/commands/snapshot_input.hpp"
 #include "app/http/auth_file.hpp"
 #include "app/http/http_listener.hpp"
 #include "app/http/request_path.hpp"
-#include "app/sim_setup.hpp"
-#include "app/snapshot_input.hpp"
+#include "app/service/config_loader.hpp"
+#include "app/service/sim_setup.hpp"
 #include "integration/distinct_texts.hpp"
 
 namespace tbgw::app {

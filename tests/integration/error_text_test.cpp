@@ -39,8 +39,8 @@ TEST(ErrorText, GivenEveryDomain_ThenEachEnumeratorHasItsOwnText) {
   expect_distinct_texts({CanSpecErrc::empty, CanSpecErrc::no_prefix, CanSpecErrc::bad_interface,
                          CanSpecErrc::bad_baud, CanSpecErrc::no_device, CanSpecErrc::no_file,
                          CanSpecErrc::unknown_backend, CanSpecErrc::bad_log_interface});
-  expect_distinct_texts({HistoryQueryErrc::not_open, HistoryQueryErrc::not_aggregate,
-                         HistoryQueryErrc::query});
+  expect_distinct_texts(
+      {HistoryQueryErrc::not_open, HistoryQueryErrc::not_aggregate, HistoryQueryErrc::query});
   expect_distinct_texts({HistoryOpenErrc::missing, HistoryOpenErrc::cannot_open,
                          HistoryOpenErrc::unusable, HistoryOpenErrc::schema});
   expect_distinct_texts({ConfigFileErrc::empty, ConfigFileErrc::not_json,
@@ -53,8 +53,8 @@ TEST(ErrorText, GivenEveryDomain_ThenEachEnumeratorHasItsOwnText) {
 
 TEST(ErrorText, GivenAnOsError_ThenTheTextIsTheStepTheFileAndTheSystemReason) {
   const FileError e = make_error(FileErrc::create, ENOSPC, "/var/lib/x/config.json.tmp").error;
-  EXPECT_EQ(to_string(e), std::string("cannot create /var/lib/x/config.json.tmp: ") +
-                              std::strerror(ENOSPC));
+  EXPECT_EQ(to_string(e),
+            std::string("cannot create /var/lib/x/config.json.tmp: ") + std::strerror(ENOSPC));
   // Without a detail, or without errno, the text has no empty part.
   EXPECT_EQ(to_string(make_error(TtyErrc::flock, EIO).error),
             std::string("flock: ") + std::strerror(EIO));

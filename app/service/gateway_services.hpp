@@ -1,6 +1,6 @@
 // GatewayServices: what the network faces (HTTP/WebSocket API, MQTT, D-Bus) may read from the
 // running gateway and the few things they may ask of it. An abstract window: the running
-// gateway implements it (GatewayServicesImpl, app/gateway_services_impl.hpp, next to the
+// gateway implements it (GatewayServicesImpl, app/service/gateway_services_impl.hpp, next to the
 // gateway); an API test implements it with a fake whose values it sets. A face holds a
 // reference to this class only and never reaches into Gateway::Impl.
 //
@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "app/channels.hpp"
-#include "app/face_reporters.hpp"
+#include "app/service/channels.hpp"
+#include "app/service/face_reporters.hpp"
 #include "core/alerts/alert_engine.hpp"
 #include "core/alerts/alert_log.hpp"
 #include "core/config/config_key.hpp"

@@ -1,4 +1,4 @@
-#include "app/bms_link.hpp"
+#include "app/service/bms_link.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-#include "app/event_format.hpp"
+#include "app/service/event_format.hpp"
 
 #include <fmt/format.h>
 

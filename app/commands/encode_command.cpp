@@ -13,8 +13,8 @@
 #include <iterator>
 #include <string>
 
+#include "app/commands/snapshot_input.hpp"
 #include "app/run.hpp"
-#include "app/snapshot_input.hpp"
 #include "core/control/charge_pipeline.hpp"
 #include "core/victron/frame_decoder.hpp"
 #include "platform/linux/can_log.hpp"

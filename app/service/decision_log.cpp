@@ -1,4 +1,4 @@
-#include "app/decision_log.hpp"
+#include "app/service/decision_log.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-#include "app/config_loader.hpp"
+#include "app/service/config_loader.hpp"
 
 #include <fstream>
 #include <sstream>

@@ -12,14 +12,14 @@
 #include <thread>
 #include <variant>
 #include <vector>
-#include "app/bms_link.hpp"
-#include "app/channels.hpp"
-#include "app/decision_log.hpp"
-#include "app/event_format.hpp"
-#include "app/gateway.hpp"
-#include "app/gateway_config_map.hpp"
-#include "app/gateway_services_impl.hpp"
-#include "app/threads.hpp"
+#include "app/service/bms_link.hpp"
+#include "app/service/channels.hpp"
+#include "app/service/decision_log.hpp"
+#include "app/service/event_format.hpp"
+#include "app/service/gateway.hpp"
+#include "app/service/gateway_config_map.hpp"
+#include "app/service/gateway_services_impl.hpp"
+#include "app/service/threads.hpp"
 #include "core/bus/channel.hpp"
 #include "core/config/config_diff.hpp"
 #include "core/config/config_schema.hpp"
@@ -120,7 +120,7 @@ struct Gateway::Impl {
   asio::steady_timer watchdog_timer;
   std::function<void()> on_done;
 
-  // Storage worker (app/threads.hpp): the only other thread.
+  // Storage worker (app/service/threads.hpp): the only other thread.
   std::unique_ptr<platform::HistoryWorker> history;
   std::thread history_thread;
   platform::HistoryHealth history_health = platform::HistoryHealth::closed;
@@ -140,7 +140,7 @@ struct Gateway::Impl {
   std::size_t latency_count = 0;
   std::string latency_summary() const;
 
-  // The network faces' window onto this gateway (app/gateway_services.hpp).
+  // The network faces' window onto this gateway (app/service/gateway_services.hpp).
   GatewayServicesImpl services{*this};
 };
 

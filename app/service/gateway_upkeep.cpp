@@ -1,7 +1,7 @@
 // Gateway upkeep: the timers (1 s tick, energy persistence, systemd watchdog), the storage
 // worker's health, the alert engine's gateway rules, the TinyBMS event log and the timing
 // summary. The wiring itself is in gateway.cpp.
-#include "app/gateway_impl.hpp"
+#include "app/service/gateway_impl.hpp"
 
 namespace tbgw::app {
 

@@ -1,4 +1,4 @@
-#include "app/gateway_config_map.hpp"
+#include "app/service/gateway_config_map.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-// The gateway service: who subscribes to what (the channel table is app/channels.hpp).
+// The gateway service: who subscribes to what (the channel table is app/service/channels.hpp).
 //
 //   BmsLink (poller) ──▶ snapshot ──▶ energy counter ──▶ energy
 //                    │            ├──▶ charge pipeline ──▶ decision, alarms, can_frames
@@ -10,8 +10,8 @@
 //   reload (SIGHUP) ──▶ config_changed
 //
 // Delivery is synchronous on the io_context thread; no component calls another's internals.
-#include "app/gateway.hpp"
-#include "app/gateway_impl.hpp"
+#include "app/service/gateway.hpp"
+#include "app/service/gateway_impl.hpp"
 #include "platform/linux/posix.hpp"
 
 namespace tbgw::app {

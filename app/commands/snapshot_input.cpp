@@ -1,6 +1,6 @@
-#include "app/snapshot_input.hpp"
+#include "app/commands/snapshot_input.hpp"
 
-#include "app/event_format.hpp"
+#include "app/service/event_format.hpp"
 
 #include <cmath>
 #include <nlohmann/json.hpp>

@@ -1,8 +1,8 @@
 // Gateway: the running service. Wires the TinyBMS link, the charge pipeline, the CAN output,
 // the energy counters and the logs together through the typed bus, on one io_context thread.
 //
-// The channel table is app/channels.hpp; who subscribes to what is in gateway.cpp, in one place
-// (style rule 10): every network face is a subscriber; none calls another.
+// The channel table is app/service/channels.hpp; who subscribes to what is in gateway.cpp, in one
+// place (style rule 10): every network face is a subscriber; none calls another.
 #pragma once
 
 #include <boost/asio/io_context.hpp>

@@ -1,4 +1,4 @@
-#include "app/sim_setup.hpp"
+#include "app/service/sim_setup.hpp"
 
 #include <fstream>
 #include <sstream>

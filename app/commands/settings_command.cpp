@@ -22,12 +22,12 @@
 #include <variant>
 #include <vector>
 
-#include "app/bms_link.hpp"
-#include "app/config_loader.hpp"
-#include "app/event_format.hpp"
-#include "app/gateway_config_map.hpp"
 #include "app/run.hpp"
-#include "app/sim_setup.hpp"
+#include "app/service/bms_link.hpp"
+#include "app/service/config_loader.hpp"
+#include "app/service/event_format.hpp"
+#include "app/service/gateway_config_map.hpp"
+#include "app/service/sim_setup.hpp"
 #include "core/config/to_poller_config.hpp"
 #include "core/tinybms/bms_settings.hpp"
 #include "core/tinybms/registers.hpp"

@@ -1,5 +1,5 @@
 // FaceReporters (face_reporters.hpp).
-#include "app/face_reporters.hpp"
+#include "app/service/face_reporters.hpp"
 
 #include <algorithm>
 

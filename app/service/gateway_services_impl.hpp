@@ -4,8 +4,8 @@
 // after Gateway::start().
 #pragma once
 
-#include "app/gateway.hpp"
-#include "app/gateway_services.hpp"
+#include "app/service/gateway.hpp"
+#include "app/service/gateway_services.hpp"
 
 namespace tbgw::app {
 

@@ -1,5 +1,5 @@
 // `tinybms-gw history export`: argument checks, then platform/linux/history_export.
-#include "app/history_command.hpp"
+#include "app/commands/history_command.hpp"
 
 #include <cstdint>
 #include <iostream>

@@ -1,8 +1,8 @@
 // GatewayServicesImpl (gateway_services_impl.hpp): thin calls into the running gateway.
-#include "app/gateway_services_impl.hpp"
+#include "app/service/gateway_services_impl.hpp"
 
-#include "app/config_loader.hpp"
-#include "app/gateway_impl.hpp"
+#include "app/service/config_loader.hpp"
+#include "app/service/gateway_impl.hpp"
 #include "core/config/config_validate.hpp"
 #include "platform/linux/config_store.hpp"
 
