@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include "app/http/auth_file.hpp"
 #include "platform/linux/config_store.hpp"
@@ -54,12 +56,13 @@ std::string utc_now_iso() {
 int run_passwd_command(const std::string& state_dir) {
   const auto dir = state_dir_of(state_dir);
   const bool tty = platform::stdin_is_terminal();
-  std::string pw, again;
-  if (!platform::read_secret_line("new admin password: ", pw)) {
+  const std::optional<std::string> typed = platform::read_secret_line("new admin password: ");
+  if (!typed) {
     std::fprintf(stderr, "tinybms-gw: no password on stdin\n");
     return 2;
   }
-  if (tty && (!platform::read_secret_line("again: ", again) || again != pw)) {
+  const std::string& pw = *typed;
+  if (tty && platform::read_secret_line("again: ") != pw) {
     std::fprintf(stderr, "tinybms-gw: the two passwords differ; nothing changed\n");
     return 2;
   }

@@ -270,12 +270,11 @@ Result<void, platform::CanSpecError> Gateway::start() {
     // count from zero rather than from invalid totals.
     spdlog::error("energy counters not restored: {}", energy::to_string(restored.error()));
   }
-  energy::EnergyPeriodsState periods;
-  std::string periods_detail;
-  if (g.periods_store.load(periods, periods_detail) && !g.energy_periods.restore(periods)) {
-    periods_detail += " (inconsistent: per-day figures start empty)";
+  platform::EnergyPeriodsLoad periods = g.periods_store.load();
+  if (periods.state && !g.energy_periods.restore(*periods.state)) {
+    periods.detail += " (inconsistent: per-day figures start empty)";
   }
-  spdlog::info("energy: {}", periods_detail);
+  spdlog::info("energy: {}", periods.detail);
   g.energy_counter.set_max_gap_ms(
       energy::EnergyCounter::max_gap_for_live_interval(g.cfg.poll_live_interval_ms));
 

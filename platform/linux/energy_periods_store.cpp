@@ -99,11 +99,10 @@ Result<energy::EnergyPeriodsState, EnergyError> energy_periods_from_json(const s
 EnergyPeriodsStore::EnergyPeriodsStore(const std::filesystem::path& state_dir)
     : path_(state_dir / "energy-periods.json") {}
 
-bool EnergyPeriodsStore::load(energy::EnergyPeriodsState& state, std::string& detail) {
+EnergyPeriodsLoad EnergyPeriodsStore::load() {
   std::error_code ec;
   if (!std::filesystem::exists(path_, ec)) {
-    detail = "no per-day energy yet in " + path_.string();
-    return false;
+    return {std::nullopt, "no per-day energy yet in " + path_.string()};
   }
   std::string error;
   if (const auto text = read_small_file(path_); !text) {
@@ -111,16 +110,13 @@ bool EnergyPeriodsStore::load(energy::EnergyPeriodsState& state, std::string& de
   } else if (const auto parsed = energy_periods_from_json(*text); !parsed) {
     error = to_string(parsed.error());
   } else {
-    state = *parsed;
-    detail = "per-day energy loaded from " + path_.string();
-    return true;
+    return {*parsed, "per-day energy loaded from " + path_.string()};
   }
   auto aside = path_;
   aside += ".corrupt";
   std::filesystem::rename(path_, aside, ec);
-  detail = path_.string() + " unreadable (" + error + "); moved to " + aside.string() +
-           ", per-day figures start empty";
-  return false;
+  return {std::nullopt, path_.string() + " unreadable (" + error + "); moved to " + aside.string() +
+                            ", per-day figures start empty"};
 }
 
 Result<void, EnergyError> EnergyPeriodsStore::save(const energy::EnergyPeriodsState& state) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "core/energy/energy_periods.hpp"
@@ -13,12 +14,18 @@
 
 namespace tbgw::platform {
 
+// What load() found: the state when the file was good, and one log line either way (like
+// EnergyStore::load, it never fails: without a good file the periods start empty).
+struct EnergyPeriodsLoad {
+  std::optional<energy::EnergyPeriodsState> state;
+  std::string detail;
+};
+
 class EnergyPeriodsStore {
  public:
   explicit EnergyPeriodsStore(const std::filesystem::path& state_dir);
 
-  // True with `state` filled from the file; false (state untouched) with `detail` saying why.
-  bool load(energy::EnergyPeriodsState& state, std::string& detail);
+  EnergyPeriodsLoad load();
   Result<void, EnergyError> save(const energy::EnergyPeriodsState& state);
 
  private:

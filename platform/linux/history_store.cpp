@@ -102,12 +102,10 @@ void HistoryStore::fail(int rc, const std::string& what) {
   if (full) reason_ += "; history writes stopped until space is free";
 }
 
-bool HistoryStore::open_connection(int flags, std::string& why) {
+bool HistoryStore::open_connection(int flags) {
   close();
   const int rc = sqlite3_open_v2(file_.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
-    why = std::string("cannot open: ") + sqlite3_errstr(rc) +
-          (db_ != nullptr ? std::string(" (") + sqlite3_errmsg(db_) + ")" : std::string());
     fail(rc, "open");
     sqlite3_close_v2(db_);
     db_ = nullptr;
@@ -173,7 +171,7 @@ std::string HistoryStore::move_aside() {
   return "kept as " + target.string() + " for inspection; starting a fresh history";
 }
 
-bool HistoryStore::prepare_schema(std::string& why) {
+bool HistoryStore::prepare_schema() {
   const std::string setup =
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA journal_size_limit=4194304;"
       "PRAGMA application_id=" +
@@ -182,7 +180,6 @@ bool HistoryStore::prepare_schema(std::string& why) {
   const int rc = sql::exec(db_, setup);
   if (rc != SQLITE_OK) {
     fail(rc, "create schema");
-    why = reason_;
     sql::exec(db_, "ROLLBACK");
     return false;
   }
@@ -213,15 +210,14 @@ const char* to_string(HistoryOpenErrc e) {
 
 HistoryOpenResult HistoryStore::open() {
   std::string detail;
-  std::string why;
-  if (!open_connection(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, why)) {
+  if (!open_connection(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) {
     return make_error(HistoryOpenErrc::cannot_open, 0, reason_);
   }
   const std::string bad = check_file();
   if (!bad.empty()) {
     const std::string moved = move_aside();
     detail = "history " + file_.string() + " is " + bad + "; " + moved;
-    if (!open_connection(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, why)) {
+    if (!open_connection(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) {
       return make_error(HistoryOpenErrc::cannot_open, 0, detail + "; " + reason_);
     }
     if (!check_file().empty()) {  // it could not be moved aside: do not write into it
@@ -232,8 +228,8 @@ HistoryOpenResult HistoryStore::open() {
       return make_error(HistoryOpenErrc::unusable, 0, detail);
     }
   }
-  if (!prepare_schema(why)) {
-    return make_error(HistoryOpenErrc::schema, 0, detail + (detail.empty() ? "" : "; ") + why);
+  if (!prepare_schema()) {
+    return make_error(HistoryOpenErrc::schema, 0, detail + (detail.empty() ? "" : "; ") + reason_);
   }
   health_ = HistoryHealth::ok;
   reason_.clear();

@@ -159,10 +159,11 @@ class HistoryStore {
   const HistoryRetention& retention() const { return retention_; }
 
  private:
-  bool open_connection(int flags, std::string& why);
+  // False when SQLite refuses; fail() has set health_ and reason_ (the why).
+  bool open_connection(int flags);
   // Why the open file is not a usable history database ("" when it is).
   std::string check_file();
-  bool prepare_schema(std::string& why);
+  bool prepare_schema();  // false: reason_ says why
   std::string move_aside();
   void fail(int rc, const std::string& what);
   bool apply_retention_and_cap(std::int64_t newest_ms);

@@ -51,8 +51,7 @@ HistoryOpenResult HistoryStore::open_read_only() {
         HistoryOpenErrc::missing, 0,
         file_.string() + " does not exist (no history recorded in this state directory)");
   }
-  std::string why;
-  if (!open_connection(SQLITE_OPEN_READONLY, why)) {
+  if (!open_connection(SQLITE_OPEN_READONLY)) {
     return make_error(HistoryOpenErrc::cannot_open, 0, reason_);
   }
   const std::string bad = check_file();

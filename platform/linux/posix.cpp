@@ -32,7 +32,7 @@ bool stdin_is_terminal() {
   return ::isatty(STDIN_FILENO) == 1;
 }
 
-bool read_secret_line(const char* prompt, std::string& out) {
+std::optional<std::string> read_secret_line(const char* prompt) {
   const bool tty = stdin_is_terminal();
   termios old{};
   if (tty) {
@@ -42,13 +42,15 @@ bool read_secret_line(const char* prompt, std::string& out) {
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
   }
+  std::string out;
   const bool ok = static_cast<bool>(std::getline(std::cin, out));
   if (tty) {
     ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
     std::fprintf(stderr, "\n");
   }
+  if (!ok) return std::nullopt;
   if (!out.empty() && out.back() == '\r') out.pop_back();
-  return ok;
+  return out;
 }
 
 }  // namespace tbgw::platform

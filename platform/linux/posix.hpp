@@ -3,6 +3,7 @@
 // cmake/check_layer_includes.cmake).
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace tbgw::platform {
@@ -21,7 +22,7 @@ int duplicate_fd(int fd);
 bool stdin_is_terminal();
 
 // Prints `prompt` to stderr and reads one line from stdin without echo when stdin is a terminal
-// (a password). False at end of input. A trailing '\r' is removed.
-bool read_secret_line(const char* prompt, std::string& out);
+// (a password). Nothing at end of input. A trailing '\r' is removed.
+std::optional<std::string> read_secret_line(const char* prompt);
 
 }  // namespace tbgw::platform
