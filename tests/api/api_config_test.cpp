@@ -20,9 +20,11 @@ json saved_config(const ApiHarness& h) {
           ? Result<platform::ParsedConfig, platform::ConfigFileError>(platform::ParsedConfig{{}, 1})
           : platform::config_from_json(text);
   EXPECT_TRUE(parsed.ok());
+  // A named copy: get() returns views into the config it reads (strings as string_view).
+  const config::GatewayConfig cfg = parsed ? parsed->config : config::GatewayConfig{};
   json out = json::object();
   for (const auto& k : config::schema()) {
-    const auto v = k.get(parsed ? parsed->config : config::GatewayConfig{});
+    const auto v = k.get(cfg);
     switch (v.index()) {
       case 0:
         out[std::string(k.key)] = std::get<bool>(v);
