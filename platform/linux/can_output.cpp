@@ -12,14 +12,6 @@ namespace tbgw::platform {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-namespace {
-// The schedule's clock: platform::now_ms() in microseconds (now_us / 1000 == now_ms()).
-Micros steady_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
-
 struct CanOutput::Impl {
   explicit Impl(asio::io_context& io) : timer(io) {}
   asio::steady_timer timer;  // the schedule's next deadline: ticks, frame spacing, GX timeout
@@ -38,7 +30,7 @@ void CanOutput::start() {
   if (schedule_.started()) return;
   backend_.set_receive_handler([this](const victron::ReceivedCanFrame& rx) { on_receive(rx); });
   backend_.start();
-  schedule_.start(steady_us());
+  schedule_.start(now_us());
   arm();
 }
 
@@ -50,7 +42,7 @@ void CanOutput::stop() {
 }
 
 Result<void, CanOutput::UpdateError> CanOutput::update(std::span<const victron::CanFrame> frames) {
-  auto r = schedule_.update(frames, steady_us());
+  auto r = schedule_.update(frames, now_us());
   if (r.ok()) arm();
   return r;
 }
@@ -63,7 +55,7 @@ void CanOutput::invalidate() {
 void CanOutput::arm() {
   ++generation_;
   impl_->timer.cancel();
-  const auto deadline_us = schedule_.next_deadline(steady_us());
+  const auto deadline_us = schedule_.next_deadline(now_us());
   if (!deadline_us) return;  // idle until the next update() or received frame
   impl_->timer.expires_at(Clock::time_point(std::chrono::microseconds(*deadline_us)));
   impl_->timer.async_wait([this, gen = generation_](const boost::system::error_code& ec) {
@@ -73,11 +65,11 @@ void CanOutput::arm() {
 }
 
 void CanOutput::on_timer() {
-  if (schedule_.check_gx(steady_us()) && on_gx_) on_gx_(schedule_.gx());
-  while (const auto frame = schedule_.due(steady_us())) {
+  if (schedule_.check_gx(now_us()) && on_gx_) on_gx_(schedule_.gx());
+  while (const auto frame = schedule_.due(now_us())) {
     // A frame not on its way before the next tick is stale: the next cycle sends a fresh one.
     const CanSendResult r = backend_.send(*frame, now_ms() + schedule_.tick_ms());
-    const auto interval_us = schedule_.on_sent(r, steady_us());
+    const auto interval_us = schedule_.on_sent(r, now_us());
     if (interval_us && on_cadence_) on_cadence_(*interval_us);
   }
   arm();
